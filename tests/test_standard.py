@@ -1,0 +1,162 @@
+"""The standard is a valid Frictionless Data Package whose parts agree with each other."""
+
+import csv
+
+import frictionless
+import jsonschema
+import pytest
+
+from validator.standard import available_versions, load_standard
+from validator.stock import stock_validate
+
+STANDARD = load_standard()
+
+
+def test_stock_frictionless_finds_the_package_valid_code_lists_included():
+    report = frictionless.validate(str(STANDARD.package_path))
+    assert report.valid, report.flatten(["type", "note"])
+    validated = {task.name for task in report.tasks}
+    assert {"boroughs", "measures", "ethnic-group", "resident-survey", "service-data"} <= validated
+
+
+def test_package_names_version_licence_and_contributors():
+    package = STANDARD.package
+    assert package["version"] == "1.0.0" == STANDARD.version
+    assert package["licenses"][0]["name"] == "OGL-UK-3.0"
+    assert package["contributors"]
+    assert available_versions() == ["1.0.0"]
+
+
+def test_boroughs_are_the_33_ons_codes_and_keep_the_tile_map_notice():
+    boroughs = STANDARD.boroughs
+    assert sorted(boroughs.codes) == [f"E09{n:06d}" for n in range(1, 34)]
+    assert boroughs.codes["E09000030"].label == "Tower Hamlets"
+    positions = {(c.extra["tile_x"], c.extra["tile_y"]) for c in boroughs.codes.values()}
+    assert len(positions) == 33
+    assert "Copyright 2019 After the Flood Ltd" in STANDARD.resource("boroughs")["description"]
+
+
+@pytest.mark.parametrize(
+    "measure",
+    [m for m in STANDARD.measures.values() if m.source_type == "survey"],
+    ids=lambda m: m.id,
+)
+def test_every_survey_measure_names_a_survey_field_and_its_codes(measure):
+    survey = STANDARD.submission_types["resident-survey"]
+    field = survey.field(measure.survey_field)
+    assert field.codelist, f"{field.name} has no code list"
+    codes = STANDARD.codelists[field.codelist].codes
+    assert measure.numerator_codes
+    assert set(measure.numerator_codes) <= set(codes)
+    assert set(measure.excluded_codes) <= set(codes)
+    assert not set(measure.numerator_codes) & set(measure.excluded_codes)
+    assert measure.unit == "percent" and measure.multiplier == 100
+    assert measure.min_base and measure.low_reliability_base and measure.small_count_threshold
+
+
+@pytest.mark.parametrize(
+    "measure",
+    [m for m in STANDARD.measures.values() if m.source_type == "service"],
+    ids=lambda m: m.id,
+)
+def test_every_service_measure_can_be_written_in_a_service_data_return(measure, tmp_path):
+    """One total row and one row per allowed breakdown value: stock Frictionless accepts it."""
+    service = STANDARD.submission_types["service-data"]
+    assert "total" in measure.breakdowns
+    assert measure.numerator_definition and measure.small_count_threshold
+    if measure.unit == "count":
+        assert measure.multiplier is None and not measure.denominator_definition
+    else:
+        assert measure.multiplier in (100, 1000) and measure.denominator_definition
+    rows = []
+    for breakdown in measure.breakdowns:
+        for value in STANDARD.breakdowns[breakdown].values:
+            denominator = "" if measure.unit == "count" else "1000"
+            rows.append(
+                [
+                    "E09000001",
+                    "2025-26",
+                    measure.id,
+                    breakdown,
+                    value,
+                    "12",
+                    denominator,
+                    "final",
+                    "",
+                ]
+            )
+    path = tmp_path / "service.csv"
+    with path.open("w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(service.field_names)
+        writer.writerows(rows)
+    report = stock_validate(path, "service-data")
+    assert report.valid, report.flatten(["rowNumber", "type", "note"])
+
+
+def test_national_measures_name_their_source_and_no_borough_field():
+    national = [m for m in STANDARD.measures.values() if m.source_type == "national"]
+    assert national and all(m.national_source and not m.survey_field for m in national)
+
+
+def test_the_18_strategy_measures_and_loneliness_are_all_there():
+    measures = STANDARD.measures.values()
+    strategy = [m for m in measures if m.strategy_reference.startswith("All of Us Part 4")]
+    # 18 measures, the friendship one written as four rows
+    assert len(strategy) == 18 + 3
+    assert "rel_lonely_often" in STANDARD.measures
+
+
+def test_routed_questions_point_at_real_fields_and_codes():
+    survey = STANDARD.submission_types["resident-survey"]
+    routed = [f for f in survey.fields if f.asked_when]
+    assert {f.name for f in routed} >= {"activity_limitation", "english_proficiency"}
+    for f in routed:
+        gate = survey.field(f.asked_when.field)
+        assert set(f.asked_when.values) <= set(STANDARD.codelists[gate.codelist].codes)
+
+
+def test_every_survey_field_has_a_title_description_and_example_that_fits():
+    for submission in STANDARD.submission_types.values():
+        for f in submission.fields:
+            assert f.title and f.description and f.example, f.name
+            if f.codelist:
+                assert f.example in STANDARD.codelists[f.codelist].codes, f.name
+
+
+def test_answer_lists_keep_dont_know_and_prefer_not_to_say_as_codes_not_blanks():
+    survey = STANDARD.submission_types["resident-survey"]
+    for f in survey.fields:
+        if f.codelist and f.codelist not in ("boroughs", "survey-mode"):
+            codes = STANDARD.codelists[f.codelist].codes
+            assert "dont_know" in codes or "prefer_not_to_say" in codes, f.name
+            assert "" not in codes
+
+
+def test_metadata_schema_accepts_a_good_return_and_explains_a_bad_one():
+    schema = STANDARD.metadata_schema
+    jsonschema.Draft202012Validator.check_schema(schema)
+    good = {
+        "borough": "E09000030",
+        "submission_type": "resident-survey",
+        "period": "2025-26",
+        "standard_version": "1.0.0",
+        "contact": {"name": "A Officer", "email": "a@example.org"},
+        "weight_total": 250000,
+        "weight_total_source": "ONS mid-year estimates, mid-2024",
+    }
+    jsonschema.validate(good, schema)
+    missing_weights = {k: v for k, v in good.items() if not k.startswith("weight")}
+    with pytest.raises(jsonschema.ValidationError, match="weight_total"):
+        jsonschema.validate(missing_weights, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**good, "borough": "E09000034"}, schema)
+    assert set(schema["properties"]["submission_type"]["enum"]) == set(STANDARD.submission_types)
+
+
+def test_blank_templates_have_exactly_the_schema_headers():
+    for name, submission in STANDARD.submission_types.items():
+        path = STANDARD.path / STANDARD.resource(name)["path"]
+        with path.open(newline="") as fh:
+            rows = list(csv.reader(fh))
+        assert rows == [submission.field_names]

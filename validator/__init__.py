@@ -1,0 +1,7 @@
+"""LSIDS validator: check a borough's return against the London Social Integration Data Standard."""
+
+from .standard import Standard, StandardError, available_versions, load_standard
+
+__version__ = "0.1.0"
+
+__all__ = ["Standard", "StandardError", "__version__", "available_versions", "load_standard"]

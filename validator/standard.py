@@ -1,0 +1,351 @@
+"""Find, load and cache a published version of the standard as typed objects.
+
+Everything the validator, the templates, the docs and the aggregator know about fields, codes and
+measures comes from here, read from ``standard/`` — never from a second copy in code.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+PACKAGE_FILE = "datapackage.json"
+
+
+class StandardError(Exception):
+    """The standard itself cannot be found or read (an installation problem, not bad data)."""
+
+
+@dataclass(frozen=True)
+class Code:
+    """One entry of a code list: the machine code, its label and any extra columns."""
+
+    code: str
+    label: str
+    description: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Codelist:
+    """A code list resource of the standard (answer codes, boroughs, status, …)."""
+
+    name: str
+    title: str
+    description: str
+    codes: dict[str, Code]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.codes
+
+    def labels(self) -> dict[str, str]:
+        return {c.code: c.label for c in self.codes.values()}
+
+
+@dataclass(frozen=True)
+class AskedWhen:
+    """Routing: a question is asked only when another field holds one of these codes."""
+
+    field: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a submission type, as its Table Schema declares it."""
+
+    name: str
+    title: str
+    description: str
+    type: str
+    example: str
+    constraints: dict[str, Any]
+    codelist: str | None = None
+    asked_when: AskedWhen | None = None
+
+    @property
+    def required(self) -> bool:
+        return bool(self.constraints.get("required"))
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: tuple[str, ...]
+    resource: str
+    reference_fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SubmissionType:
+    """A kind of return a borough sends: its Table Schema and what it means."""
+
+    name: str
+    title: str
+    description: str
+    schema: dict[str, Any]
+    schema_path: Path
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...]
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A row of the measures code list: what the measure is and how to compute and publish it."""
+
+    id: str
+    title: str
+    theme: str
+    source_type: str
+    unit: str
+    multiplier: int | None
+    definition: str
+    survey_field: str | None
+    numerator_codes: tuple[str, ...]
+    excluded_codes: tuple[str, ...]
+    breakdowns: tuple[str, ...]
+    numerator_definition: str
+    denominator_definition: str
+    min_base: int | None
+    low_reliability_base: int | None
+    small_count_threshold: int | None
+    national_source: str
+    strategy_reference: str
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    code: str
+    label: str
+    description: str
+    parts_sum_to_total: bool
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Standard:
+    """One published version of the standard, loaded from its Data Package."""
+
+    version: str
+    path: Path
+    package: dict[str, Any]
+    codelists: dict[str, Codelist]
+    submission_types: dict[str, SubmissionType]
+    measures: dict[str, Measure]
+    breakdowns: dict[str, Breakdown]
+    metadata_schema: dict[str, Any]
+
+    @property
+    def package_path(self) -> Path:
+        return self.path / PACKAGE_FILE
+
+    @property
+    def boroughs(self) -> Codelist:
+        return self.codelists["boroughs"]
+
+    def resource(self, name: str) -> dict[str, Any]:
+        for res in self.package["resources"]:
+            if res["name"] == name:
+                return res
+        raise KeyError(name)
+
+
+def standard_root() -> Path:
+    """The folder holding the current standard: inside the installed package, or the checkout's."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_standard", here.parent / "standard"):
+        if (candidate / PACKAGE_FILE).is_file():
+            return candidate
+    raise StandardError(
+        "The LSIDS standard files are missing from this installation. Reinstall the lsids package."
+    )
+
+
+def _version_dirs() -> dict[str, Path]:
+    root = standard_root()
+    dirs = {_read_json(root / PACKAGE_FILE)["version"]: root}
+    archive = root / "archive"
+    if archive.is_dir():
+        for sub in sorted(archive.iterdir()):
+            if (sub / PACKAGE_FILE).is_file():
+                dirs.setdefault(_read_json(sub / PACKAGE_FILE)["version"], sub)
+    return dirs
+
+
+def available_versions() -> list[str]:
+    """Every published version this installation can validate against, oldest first."""
+    return sorted(_version_dirs(), key=lambda v: tuple(int(p) for p in v.split(".")))
+
+
+def current_version() -> str:
+    return _read_json(standard_root() / PACKAGE_FILE)["version"]
+
+
+@lru_cache(maxsize=8)
+def load_standard(version: str | None = None) -> Standard:
+    """Load (once) the named version of the standard, or the current one when none is named."""
+    dirs = _version_dirs()
+    version = version or current_version()
+    if version not in dirs:
+        known = ", ".join(available_versions())
+        raise StandardError(
+            f"Version {version} of the standard is not known to this validator (it knows {known})."
+        )
+    return _load(dirs[version])
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError) as exc:
+        raise StandardError(f"Cannot read the standard file {path}: {exc}") from exc
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _schema(root: Path, resource: dict[str, Any]) -> tuple[dict[str, Any], Path]:
+    schema = resource["schema"]
+    if isinstance(schema, str):
+        return _read_json(root / schema), root / schema
+    return schema, root / PACKAGE_FILE
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(v for v in (value or "").split(";") if v)
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value not in ("", None) else None
+
+
+def _load(root: Path) -> Standard:
+    package = _read_json(root / PACKAGE_FILE)
+    codelists: dict[str, Codelist] = {}
+    submission_types: dict[str, SubmissionType] = {}
+    for res in package["resources"]:
+        if res.get("role") == "codelist":
+            schema, _ = _schema(root, res)
+            if len(schema["primaryKey"]) != 1:
+                continue  # breakdown values are keyed by (breakdown, code): see Standard.breakdowns
+            key = schema["primaryKey"][0]
+            rows = _read_csv(root / res["path"])
+            codes = {}
+            for row in rows:
+                extra = {k: v for k, v in row.items() if k not in (key, "label", "description")}
+                label = row.get("label") or row.get("title") or row.get("name") or ""
+                codes[row[key]] = Code(row[key], label, row.get("description", ""), extra)
+            codelists[res["name"]] = Codelist(
+                res["name"], res.get("title", ""), res.get("description", ""), codes
+            )
+        elif res.get("role") == "submission":
+            schema, schema_path = _schema(root, res)
+            submission_types[res["name"]] = _submission_type(res, schema, schema_path)
+    measures = {
+        row["id"]: Measure(
+            id=row["id"],
+            title=row["title"],
+            theme=row["theme"],
+            source_type=row["source_type"],
+            unit=row["unit"],
+            multiplier=_int(row["multiplier"]),
+            definition=row["definition"],
+            survey_field=row["survey_field"] or None,
+            numerator_codes=_split(row["numerator_codes"]),
+            excluded_codes=_split(row["excluded_codes"]),
+            breakdowns=_split(row["breakdowns"]),
+            numerator_definition=row["numerator_definition"],
+            denominator_definition=row["denominator_definition"],
+            min_base=_int(row["min_base"]),
+            low_reliability_base=_int(row["low_reliability_base"]),
+            small_count_threshold=_int(row["small_count_threshold"]),
+            national_source=row["national_source"],
+            strategy_reference=row["strategy_reference"],
+        )
+        for row in _read_csv(root / package_resource_path(package, "measures"))
+    }
+    values: dict[str, dict[str, str]] = {}
+    for row in _read_csv(root / package_resource_path(package, "breakdown-values")):
+        values.setdefault(row["breakdown"], {})[row["code"]] = row["label"]
+    breakdowns = {
+        row["code"]: Breakdown(
+            row["code"],
+            row["label"],
+            row["description"],
+            row["parts_sum_to_total"] == "true",
+            values.get(row["code"], {}),
+        )
+        for row in _read_csv(root / package_resource_path(package, "breakdowns"))
+    }
+    metadata_schema = _read_json(root / package["submissionMetadataSchema"])
+    return Standard(
+        version=package["version"],
+        path=root,
+        package=package,
+        codelists=codelists,
+        submission_types=submission_types,
+        measures=measures,
+        breakdowns=breakdowns,
+        metadata_schema=metadata_schema,
+    )
+
+
+def package_resource_path(package: dict[str, Any], name: str) -> str:
+    for res in package["resources"]:
+        if res["name"] == name:
+            return res["path"]
+    raise StandardError(f"The standard has no resource named {name!r}.")
+
+
+def _submission_type(
+    res: dict[str, Any], schema: dict[str, Any], schema_path: Path
+) -> SubmissionType:
+    fks = tuple(
+        ForeignKey(
+            tuple(fk["fields"]), fk["reference"]["resource"], tuple(fk["reference"]["fields"])
+        )
+        for fk in schema.get("foreignKeys", [])
+    )
+    single = {fk.fields[0]: fk.resource for fk in fks if len(fk.fields) == 1}
+    fields = []
+    for f in schema["fields"]:
+        asked = f.get("askedWhen")
+        fields.append(
+            Field(
+                name=f["name"],
+                title=f.get("title", f["name"]),
+                description=f.get("description", ""),
+                type=f.get("type", "string"),
+                example=str(f.get("example", "")),
+                constraints=dict(f.get("constraints", {})),
+                codelist=single.get(f["name"]),
+                asked_when=AskedWhen(asked["field"], tuple(asked["values"])) if asked else None,
+            )
+        )
+    return SubmissionType(
+        name=res["name"],
+        title=res.get("title", res["name"]),
+        description=res.get("description", ""),
+        schema=schema,
+        schema_path=schema_path,
+        fields=tuple(fields),
+        primary_key=tuple(schema.get("primaryKey", [])),
+        foreign_keys=fks,
+    )
