@@ -4,4 +4,19 @@ from .standard import Standard, StandardError, available_versions, load_standard
 
 __version__ = "0.1.0"
 
-__all__ = ["Standard", "StandardError", "__version__", "available_versions", "load_standard"]
+from .engine import validate
+from .findings import Finding
+from .report import Report
+from .table import InputError
+
+__all__ = [
+    "Finding",
+    "InputError",
+    "Report",
+    "Standard",
+    "StandardError",
+    "__version__",
+    "available_versions",
+    "load_standard",
+    "validate",
+]

@@ -6,12 +6,15 @@ Exit status: 0 done (every file valid), 1 a file is invalid, 2 could not run.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .standard import StandardError
+from .findings import CATALOGUE
+from .standard import StandardError, load_standard
+from .table import InputError
 
 EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 
@@ -23,6 +26,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"lsids {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    val = sub.add_parser(
+        "validate",
+        help="check returns against the standard",
+        description="Check one or more returns (CSV or Excel) against the standard. Exit status: "
+        "0 every file valid (warnings allowed), 1 a file is not valid, 2 a file could not be "
+        "checked.",
+    )
+    val.add_argument("files", nargs="+", type=Path, metavar="FILE", help="CSV or XLSX returns")
+    val.add_argument(
+        "--type", choices=_type_names(), help="kind of return (worked out if not given)"
+    )
+    val.add_argument("--borough", metavar="CODE", help="GSS code of the submitting borough")
+    val.add_argument("--period", metavar="PERIOD", help="financial year submitted, e.g. 2025-26")
+    val.add_argument("--sheet", metavar="NAME", help="workbook sheet (first visible sheet)")
+    val.add_argument("--standard-version", metavar="VERSION", help="version of the standard")
+    val.add_argument(
+        "--metadata", type=Path, metavar="JSON", help="submission metadata file (weight_total…)"
+    )
+    val.add_argument("--format", choices=["text", "json", "html"], default="text")
+    val.add_argument("--output", type=Path, metavar="PATH", help="write the report here")
+    val.set_defaults(func=cmd_validate)
+
+    std = sub.add_parser("standard", help="describe the standard: resources, fields, codes")
+    std.add_argument("--standard-version", metavar="VERSION", help="version of the standard")
+    std.set_defaults(func=cmd_standard)
+
+    exp = sub.add_parser("explain", help="what a finding code means and how to fix it")
+    exp.add_argument("code", help="a finding code, such as not-in-codelist")
+    exp.set_defaults(func=cmd_explain)
 
     docs = sub.add_parser(
         "docs", help="write the reference pages generated from the standard into docs/"
@@ -56,6 +89,148 @@ def build_parser() -> argparse.ArgumentParser:
     gen.set_defaults(func=cmd_generate)
 
     return parser
+
+
+def _type_names() -> list[str] | None:
+    try:
+        return sorted(load_standard().submission_types)
+    except StandardError:
+        return None
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .engine import validate
+    from .render import Outcome, render_html, render_json, render_text
+
+    metadata = _metadata(args.metadata)
+    outcomes: list[Outcome] = []
+    for path in args.files:
+        outcome = Outcome(label=str(path))
+        try:
+            outcome.report = validate(
+                path,
+                type=args.type,
+                borough=args.borough,
+                period=args.period,
+                standard_version=args.standard_version,
+                sheet=args.sheet,
+                metadata=metadata,
+                progress=_progress(path),
+            )
+        except InputError as exc:
+            outcome.error = exc
+        finally:
+            _clear_progress()
+        outcomes.append(outcome)
+    if args.format == "json":
+        texts = [render_json(o.report) if o.report else _error_json(o) for o in outcomes]
+        text = texts[0] if len(texts) == 1 else "[\n" + ",\n".join(texts) + "\n]"
+        text += "\n"
+    elif args.format == "html":
+        text = render_html(outcomes)
+    else:
+        colour = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        text = "\n".join(render_text(o, colour=colour) for o in outcomes)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    if args.format != "text":  # machine output on stdout; say what could not be read on stderr
+        for o in outcomes:
+            if o.error:
+                print(f"lsids: {o.label}: {o.error}", file=sys.stderr)
+    if any(o.error for o in outcomes):
+        return EXIT_ERROR
+    return EXIT_OK if all(o.report and o.report.valid for o in outcomes) else EXIT_INVALID
+
+
+def _error_json(outcome) -> str:
+    import json
+
+    error = outcome.error
+    return json.dumps(
+        {"source": outcome.label, "error": {"code": error.code, "message": error.message,
+                                            "hint": error.hint}},
+        indent=2,
+        ensure_ascii=False,
+    )  # fmt: skip
+
+
+def _metadata(path: Path | None) -> dict | None:
+    import json
+
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError("invalid-option", f"Cannot read the metadata file {path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise InputError("invalid-option", f"The metadata file {path} is not a JSON object.")
+    return data
+
+
+_PROGRESS_MIN_ROWS = 100_000
+
+
+def _progress(path: Path):
+    if not sys.stderr.isatty():
+        return None
+
+    def show(rows: int) -> None:
+        if rows >= _PROGRESS_MIN_ROWS:
+            sys.stderr.write(f"\r{path}: {rows:,} rows checked…")
+            sys.stderr.flush()
+
+    return show
+
+
+def _clear_progress() -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+
+
+def cmd_standard(args: argparse.Namespace) -> int:
+    standard = load_standard(args.standard_version)
+    out = [f"{standard.package.get('title', 'The standard')} {standard.version}", ""]
+    for sub in standard.submission_types.values():
+        out.append(f"{sub.name}: {sub.title} — {len(sub.fields)} fields")
+        for f in sub.fields:
+            notes = ["required"] if f.required else []
+            if f.codelist:
+                notes.append(f"codes: {f.codelist}")
+            if f.asked_when:
+                notes.append(f"asked when {f.asked_when.field} is {'/'.join(f.asked_when.values)}")
+            extra = f" ({'; '.join(notes)})" if notes else ""
+            out.append(f"  {f.name:<28} {f.type:<8} {f.title}{extra}")
+        out.append("")
+    out.append("Code lists:")
+    for name, codelist in standard.codelists.items():
+        codes = list(codelist.codes)
+        shown = ", ".join(codes[:6]) + (", …" if len(codes) > 6 else "")
+        out.append(f"  {name:<24} {len(codes):>3} codes: {shown}")
+    out.append("")
+    out.append("Measures:")
+    for m in standard.measures.values():
+        out.append(f"  {m.id:<32} {m.source_type:<8} {m.title}")
+    print("\n".join(out))
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    entry = CATALOGUE.get(args.code.strip().lower())
+    if entry is None:
+        print(f"lsids: '{args.code}' is not a finding code. The codes are:", file=sys.stderr)
+        for code in CATALOGUE:
+            print(f"  {code}", file=sys.stderr)
+        return EXIT_ERROR
+    kind = "stops the file being read" if entry.layer == "input" else entry.severity
+    print(f"{entry.code}: {entry.title} ({kind})\n")
+    print(entry.description)
+    if entry.hint and "{" not in entry.hint:
+        print(f"\nHow to fix it: {entry.hint}")
+    return EXIT_OK
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
@@ -95,11 +270,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     try:
         return args.func(args)
-    except StandardError as exc:
+    except (StandardError, InputError) as exc:
         print(f"lsids: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("lsids: stopped", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:
+        print(f"lsids: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # never a traceback to a user
+        print(
+            f"lsids: something went wrong inside the validator ({type(exc).__name__}: {exc}). "
+            "Please report it to the LSIDS team with the file if you can.",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
 
 

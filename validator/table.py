@@ -13,6 +13,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 
 class InputError(Exception):
@@ -41,9 +42,12 @@ class RowIssue:
 
 @dataclass
 class ReaderNote:
-    """Something the reader did or skipped that a person should know (a hidden sheet, a BOM…).
+    """Something the reader did or skipped that a person should know (a hidden sheet…).
 
-    ``code`` is a finding code from the catalogue; the engine turns notes into findings.
+    ``code`` is a finding code from the catalogue (``hidden-sheet-ignored``,
+    ``hidden-rows-ignored``, ``merged-cells``); the engine turns notes into findings, worded by
+    the catalogue. ``message`` is the *value* the catalogue's message shows: the hidden sheet's
+    name, or the merged range such as ``A2:C2``. ``rows`` are the spreadsheet rows concerned.
     """
 
     code: str
@@ -53,10 +57,31 @@ class ReaderNote:
 
 @dataclass
 class Chunk:
-    """A block of data rows: text cells by header position, with their spreadsheet row numbers."""
+    """A block of data rows: text cells by header position, with their spreadsheet row numbers.
+
+    Give the cells either as ``frame`` (a DataFrame of ``str``, '' for an empty cell, columns
+    in header order) or as ``arrays`` (one ``pyarrow`` string array per header position). The
+    checks read them through ``column(i)``, which is always a ``pyarrow`` string array.
+    """
 
     rows: np.ndarray
-    frame: pd.DataFrame
+    frame: pd.DataFrame | None = None
+    arrays: list[pa.Array] | None = None
+    cache: dict = field(default_factory=dict)  # results checks share, e.g. parsed dates
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, index: int) -> pa.Array:
+        """The cells of the column at header position ``index``, as text."""
+        if self.arrays is not None:
+            return self.arrays[index]
+        if ("column", index) not in self.cache:
+            assert self.frame is not None
+            values = self.frame.iloc[:, index]
+            text = pa.array(values.where(values.notna(), "").astype(str), type=pa.string())
+            self.cache[("column", index)] = text
+        return self.cache[("column", index)]
 
 
 @dataclass
@@ -71,3 +96,4 @@ class Table:
     sheet: str | None = None
     encoding: str | None = None
     delimiter: str | None = None
+    name: str | None = None

@@ -1,0 +1,95 @@
+"""Disclosure: warnings for figures the GLA could not publish, using each measure's own
+publication rules from the standard (``small_count_threshold``, ``min_base``).
+
+Service data: a numerator above zero and below the small-count threshold, or a denominator
+below the minimum base, on its row. Survey data: for every survey measure whose question is in
+the return, the unweighted base (answers, less blanks and excluded codes) below the minimum
+base, and the unweighted count of numerator answers below the small-count threshold.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..report import Collector
+from ..standard import Measure, Standard, SubmissionType
+from ..table import Chunk
+from .rules import DENOMINATOR_FIELD, NUMERATOR_FIELD, _by_value, _integers
+
+
+class DisclosureCheck:
+    def __init__(self, standard: Standard, sub: SubmissionType, positions: dict[str, int]):
+        self.standard = standard
+        self.positions = positions
+        fks = {fk.fields: fk for fk in sub.foreign_keys}
+        self.measure_field = next(
+            (f[0] for f, fk in fks.items() if len(f) == 1 and fk.resource == "measures"), None
+        )
+        self.survey = [
+            m
+            for m in standard.measures.values()
+            if m.source_type == "survey" and m.survey_field in positions
+        ]
+        self.bases = {m.id: 0 for m in self.survey}
+        self.counts = {m.id: 0 for m in self.survey}
+
+    def check(self, chunk: Chunk, collector: Collector) -> None:
+        for m in self.survey:
+            col = chunk.column(self.positions[m.survey_field])
+            counts = dict(zip(*_value_counts(col), strict=True))
+            self.bases[m.id] += sum(n for v, n in counts.items() if v and v not in m.excluded_codes)
+            self.counts[m.id] += sum(counts.get(code, 0) for code in m.numerator_codes)
+        if self.measure_field and all(
+            n in self.positions for n in (self.measure_field, NUMERATOR_FIELD, DENOMINATOR_FIELD)
+        ):
+            self._service(chunk, collector)
+
+    def _service(self, chunk: Chunk, collector: Collector) -> None:
+        measures = np.asarray(
+            chunk.column(self.positions[self.measure_field]).to_pylist(), dtype=object
+        )
+        num = _integers(chunk.column(self.positions[NUMERATOR_FIELD]))
+        den = _integers(chunk.column(self.positions[DENOMINATOR_FIELD]))
+        for measure_id, idx in _by_value(measures, np.arange(len(measures))):
+            measure = self.standard.measures.get(measure_id)
+            if measure is None or measure.source_type != "service":
+                continue
+            self._row_warnings(measure, num[idx], den[idx], chunk.rows[idx], collector)
+
+    def _row_warnings(self, measure: Measure, num, den, rows, collector: Collector) -> None:
+        threshold = measure.small_count_threshold
+        if threshold:
+            small = ~np.isnan(num) & (num > 0) & (num < threshold)
+            for value, small_rows in _by_value(num[small].astype(np.int64), rows[small]):
+                collector.add(
+                    "small-count", field=NUMERATOR_FIELD, rows=small_rows, value=value,
+                    measure=measure.id, threshold=threshold, column_name="numerator",
+                )  # fmt: skip
+        if measure.min_base:
+            low = ~np.isnan(den) & (den < measure.min_base)
+            for value, low_rows in _by_value(den[low].astype(np.int64), rows[low]):
+                collector.add(
+                    "low-base", field=DENOMINATOR_FIELD, rows=low_rows, value=value,
+                    measure=measure.id, threshold=measure.min_base,
+                )  # fmt: skip
+
+    def finish(self, collector: Collector) -> None:
+        for m in self.survey:
+            base, count = self.bases[m.id], self.counts[m.id]
+            if m.min_base and base < m.min_base:
+                collector.add(
+                    "low-base", field=m.survey_field, value=base, measure=f"'{m.title}'",
+                    threshold=m.min_base,
+                )  # fmt: skip
+            if m.small_count_threshold and 0 < count < m.small_count_threshold:
+                collector.add(
+                    "small-count", field=m.survey_field, value=count, measure=f"'{m.title}'",
+                    threshold=m.small_count_threshold, column_name="number of answers",
+                )  # fmt: skip
+
+
+def _value_counts(col: pa.Array) -> tuple[list[str], list[int]]:
+    counts = pc.value_counts(col)
+    return counts.field("values").to_pylist(), counts.field("counts").to_pylist()

@@ -1,0 +1,426 @@
+"""The standard's own rules, which a Table Schema cannot say.
+
+Which column plays which part is read from the standard: the borough column is the one whose
+foreign key points at the boroughs code list, the measure column the one pointing at measures,
+the breakdown columns the composite key into breakdown values, routed questions carry
+``askedWhen``, and every date column must fall inside the row's period. The few columns named
+here (``period``, ``weight``, ``numerator``, ``denominator``) are the standard's field names for
+those roles; a rule whose column a submission type lacks is simply not run.
+
+Only cells that are already valid for the schema are judged here: a borough code that is not a
+code at all is a ``not-in-codelist`` finding, not also a ``borough-mismatch``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..report import Collector
+from ..standard import Standard, SubmissionType
+from ..table import Chunk
+
+PERIOD_FIELD = "period"
+WEIGHT_FIELD = "weight"
+NUMERATOR_FIELD = "numerator"
+DENOMINATOR_FIELD = "denominator"
+# Not in the standard (yet): how far from the median a weight may be before we warn, and how
+# far the weights' sum may be from the metadata's weight_total. Both only raise warnings.
+WEIGHT_RATIO = 10
+WEIGHTS_TOTAL_TOLERANCE = 0.01
+_FY = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def financial_year(period: str) -> tuple[date, date] | None:
+    """1 April to 31 March of a period written like 2025-26, or None if it is not one."""
+    m = _FY.match(period)
+    if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
+        return None
+    year = int(m.group(1))
+    return date(year, 4, 1), date(year + 1, 3, 31)
+
+
+class RulesCheck:
+    """Runs every rule of the standard that applies to the submission type, chunk by chunk."""
+
+    def __init__(
+        self,
+        standard: Standard,
+        sub: SubmissionType,
+        positions: dict[str, int],
+        *,
+        borough: str | None = None,
+        period: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        self.standard = standard
+        self.sub = sub
+        self.positions = positions
+        self.borough = borough
+        self.period = period
+        self.metadata = metadata or {}
+        fks = {fk.fields: fk for fk in sub.foreign_keys}
+        self.borough_fields = [
+            f[0] for f, fk in fks.items() if len(f) == 1 and fk.resource == "boroughs"
+        ]
+        self.measure_field = next(
+            (f[0] for f, fk in fks.items() if len(f) == 1 and fk.resource == "measures"), None
+        )
+        self.breakdown_fields = next(
+            (f for f, fk in fks.items() if len(f) == 2 and fk.resource == "breakdown-values"),
+            None,
+        )
+        self.date_fields = [f.name for f in sub.fields if f.type == "date"]
+        self.routed = [f for f in sub.fields if f.asked_when]
+        self.total_breakdowns = {
+            b.code for b in standard.breakdowns.values() if not b.parts_sum_to_total
+        }
+        self.boroughs_seen: dict[str, int] = {}
+        self.periods_seen: dict[str, int] = {}
+        self.weights = WeightRule(self.metadata.get("weight_total"))
+        self.sums: dict[tuple, list[float]] = {}
+        self.totals: dict[tuple, tuple[int, float, float]] = {}
+        self.broken_groups: set[tuple] = set()
+
+    def has(self, name: str | None) -> bool:
+        return bool(name) and name in self.positions
+
+    def text(self, chunk: Chunk, name: str) -> pa.Array:
+        return chunk.column(self.positions[name])
+
+    def check(self, chunk: Chunk, collector: Collector) -> None:
+        for name in self.borough_fields:
+            if self.has(name):
+                self._borough(chunk, name, collector)
+        if self.has(PERIOD_FIELD):
+            self._period(chunk, collector)
+        for f in self.routed:
+            self._routing(chunk, f, collector)
+        if self.has(WEIGHT_FIELD) and self.sub.field(WEIGHT_FIELD).type == "number":
+            self.weights.add(chunk.rows, _numbers(self.text(chunk, WEIGHT_FIELD)), collector)
+        if self.has(self.measure_field):
+            self._service(chunk, collector)
+
+    def finish(self, collector: Collector) -> None:
+        if not self.borough and len(self.boroughs_seen) > 1:
+            self._mixed("mixed-boroughs", self.borough_fields[0], self.boroughs_seen, collector)
+        if not self.period and len(self.periods_seen) > 1:
+            self._mixed("mixed-periods", PERIOD_FIELD, self.periods_seen, collector)
+        self.weights.finish(collector)
+        self._parts_add_up(collector)
+
+    # borough and period ------------------------------------------------------------------
+
+    def _borough(self, chunk: Chunk, name: str, collector: Collector) -> None:
+        codes = self.standard.boroughs.codes
+        for value, mask in distinct(self.text(chunk, name)):
+            if value not in codes:
+                continue  # not-in-codelist already
+            if self.borough and value != self.borough:
+                collector.add(
+                    "borough-mismatch", field=name, rows=chunk.rows[mask], value=value,
+                    expected=self._borough_name(self.borough),
+                )  # fmt: skip
+            elif not self.borough:
+                self.boroughs_seen.setdefault(value, int(chunk.rows[mask][0]))
+
+    def _borough_name(self, code: str) -> str:
+        known = self.standard.boroughs.codes.get(code)
+        return f"{code} ({known.label})" if known else code
+
+    def _period(self, chunk: Chunk, collector: Collector) -> None:
+        spans: list[tuple[str, tuple[date, date], np.ndarray]] = []
+        for value, mask in distinct(self.text(chunk, PERIOD_FIELD)):
+            if not _FY.match(value):
+                continue  # pattern-mismatch or required-missing already
+            span = financial_year(value)
+            rows = chunk.rows[mask]
+            if span is None:
+                collector.add("period-invalid", field=PERIOD_FIELD, rows=rows, value=value)
+                continue
+            spans.append((value, span, mask))
+            if self.period and value != self.period:
+                collector.add(
+                    "period-mismatch", field=PERIOD_FIELD, rows=rows, value=value,
+                    expected=self.period,
+                )  # fmt: skip
+            elif not self.period:
+                self.periods_seen.setdefault(value, int(rows[0]))
+        for name in self.date_fields:
+            if self.has(name) and spans:
+                self._dates(chunk, name, spans, collector)
+
+    def _dates(self, chunk: Chunk, name: str, spans: list, collector: Collector) -> None:
+        col = self.text(chunk, name)
+        days = iso_days(chunk, self.positions[name])
+        for period, span, mask in spans:
+            start, end = (np.datetime64(d) for d in span)
+            outside = mask & ~np.isnat(days) & ((days < start) | (days > end))
+            if outside.any():
+                collector.add(
+                    "date-outside-period", field=name, rows=chunk.rows[outside],
+                    value=str(col[int(np.flatnonzero(outside)[0])]), period=period,
+                    start=_long_date(span[0]), end=_long_date(span[1]),
+                )  # fmt: skip
+
+    def _mixed(self, code: str, field: str, seen: dict[str, int], collector: Collector) -> None:
+        listed = ", ".join(f"{v} (from row {r})" for v, r in sorted(seen.items()))
+        collector.add(
+            code, field=field, count=1, values=listed, count_values=len(seen),
+            value=", ".join(sorted(seen)),
+        )  # fmt: skip
+
+    # routing -----------------------------------------------------------------------------
+
+    def _routing(self, chunk: Chunk, f: Any, collector: Collector) -> None:
+        gate = f.asked_when.field
+        if not (self.has(f.name) and self.has(gate)):
+            return
+        answered = ~_bools(pc.equal(self.text(chunk, f.name), ""))
+        asked = _bools(pc.is_in(self.text(chunk, gate), value_set=pa.array(f.asked_when.values)))
+        wrong = answered & ~asked
+        if wrong.any():
+            collector.add(
+                "routed-answer", field=f.name, rows=chunk.rows[wrong], gate=gate,
+                gate_values=" or ".join(f"'{v}'" for v in f.asked_when.values),
+                value=str(self.text(chunk, f.name)[int(np.flatnonzero(wrong)[0])]),
+            )  # fmt: skip
+
+    # service data ------------------------------------------------------------------------
+
+    def _service(self, chunk: Chunk, collector: Collector) -> None:
+        measures = np.asarray(self.text(chunk, self.measure_field).to_pylist(), dtype=object)
+        num = _integers(self.text(chunk, NUMERATOR_FIELD)) if self.has(NUMERATOR_FIELD) else None
+        den = (
+            _integers(self.text(chunk, DENOMINATOR_FIELD)) if self.has(DENOMINATOR_FIELD) else None
+        )
+        den_blank = (
+            _bools(pc.equal(self.text(chunk, DENOMINATOR_FIELD), ""))
+            if self.has(DENOMINATOR_FIELD)
+            else None
+        )
+        if self.breakdown_fields and all(self.has(n) for n in self.breakdown_fields):
+            bd = np.asarray(self.text(chunk, self.breakdown_fields[0]).to_pylist(), dtype=object)
+            bv = np.asarray(self.text(chunk, self.breakdown_fields[1]).to_pylist(), dtype=object)
+        else:
+            bd = bv = None
+        for measure_id, idx in _by_value(measures, np.arange(len(measures))):
+            measure = self.standard.measures.get(measure_id)
+            if measure is None:
+                continue  # not-in-codelist already
+            rows = chunk.rows[idx]
+            if measure.source_type != "service":
+                collector.add(
+                    "measure-not-service", field=self.measure_field, rows=rows, value=measure_id,
+                    source_type=measure.source_type,
+                )  # fmt: skip
+                continue
+            if bd is not None:
+                self._breakdowns(measure, bd[idx], rows, collector)
+            if num is None or den is None or den_blank is None:
+                continue
+            self._numbers(measure, num[idx], den[idx], den_blank[idx], rows, collector)
+            if bd is not None and self.has(PERIOD_FIELD) and self.borough_fields:
+                self._accumulate(chunk, idx, measure_id, bd[idx], bv[idx], num[idx], den[idx])
+
+    def _breakdowns(self, measure, breakdowns, rows, collector: Collector) -> None:
+        known = np.isin(breakdowns, list(self.standard.breakdowns))
+        wrong = known & ~np.isin(breakdowns, list(measure.breakdowns))
+        for value, wrong_rows in _by_value(breakdowns[wrong], rows[wrong]):
+            collector.add(
+                "breakdown-not-allowed", field=self.breakdown_fields[0], rows=wrong_rows,
+                value=value, measure=measure.id, allowed=", ".join(measure.breakdowns),
+            )  # fmt: skip
+
+    def _numbers(self, measure, num, den, den_blank, rows, collector: Collector) -> None:
+        label = measure.id
+        if measure.multiplier is not None:
+            missing = den_blank
+            if missing.any():
+                collector.add(
+                    "denominator-missing", field=DENOMINATOR_FIELD, rows=rows[missing],
+                    measure=label, denominator_definition=measure.denominator_definition,
+                )  # fmt: skip
+        else:
+            extra = ~den_blank
+            if extra.any():
+                collector.add(
+                    "denominator-not-expected", field=DENOMINATOR_FIELD, rows=rows[extra],
+                    measure=label,
+                )  # fmt: skip
+        over = ~np.isnan(num) & ~np.isnan(den) & (num > den)
+        if over.any():
+            collector.add("numerator-exceeds-denominator", field=NUMERATOR_FIELD, rows=rows[over])
+
+    def _accumulate(self, chunk, idx, measure_id, bd, bv, num, den) -> None:
+        borough = np.asarray(self.text(chunk, self.borough_fields[0]).take(pa.array(idx)))
+        period = np.asarray(self.text(chunk, PERIOD_FIELD).take(pa.array(idx)))
+        rows = chunk.rows[idx]
+        for i in range(len(idx)):
+            key = (str(borough[i]), str(period[i]), measure_id)
+            if bd[i] in self.total_breakdowns:
+                self.totals.setdefault(key, (int(rows[i]), num[i], den[i]))
+                continue
+            if self.standard.breakdowns.get(bd[i]) is None:
+                continue
+            group = (*key, bd[i])
+            if np.isnan(num[i]):
+                self.broken_groups.add(group)
+            sums = self.sums.setdefault(group, [0.0, 0.0, 0.0])
+            sums[0] += 0 if np.isnan(num[i]) else num[i]
+            sums[1] += 0 if np.isnan(den[i]) else den[i]
+            sums[2] += 1 if np.isnan(den[i]) else 0
+
+    def _parts_add_up(self, collector: Collector) -> None:
+        for group, (num_sum, den_sum, den_blank) in sorted(self.sums.items()):
+            total = self.totals.get(group[:3])
+            if total is None or group in self.broken_groups:
+                continue
+            row, total_num, total_den = total
+            checks = [("numerator", num_sum, total_num)]
+            if not den_blank:
+                checks.append(("denominator", den_sum, total_den))
+            for column, parts, whole in checks:
+                if not np.isnan(whole) and parts != whole:
+                    collector.add(
+                        "parts-do-not-add-up", field=column, rows=[row], column_name=column,
+                        measure=group[2], breakdown=group[3], parts=int(parts), total=int(whole),
+                        value=str(int(whole)),
+                    )  # fmt: skip
+
+
+class WeightRule:
+    """Weights not absurd (against the median of the first chunk), and their total."""
+
+    def __init__(self, expected_total: float | None) -> None:
+        self.expected = expected_total
+        self.total = 0.0
+        self.median: float | None = None
+        self.pending: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def add(self, rows: np.ndarray, weights: np.ndarray, collector: Collector) -> None:
+        usable = np.isfinite(weights) & (weights > 0)
+        self.total += float(weights[usable].sum())
+        if self.median is None:
+            self.pending.append((rows[usable], weights[usable]))
+            self.median = float(np.median(weights[usable])) if usable.sum() else None
+            if self.median is not None:
+                for pending_rows, pending_weights in self.pending:
+                    self._flag(pending_rows, pending_weights, collector)
+                self.pending = []
+            return
+        self._flag(rows[usable], weights[usable], collector)
+
+    def _flag(self, rows: np.ndarray, weights: np.ndarray, collector: Collector) -> None:
+        assert self.median is not None
+        extreme = (weights > self.median * WEIGHT_RATIO) | (weights < self.median / WEIGHT_RATIO)
+        if extreme.any():
+            collector.add(
+                "weight-extreme", field=WEIGHT_FIELD, rows=rows[extreme],
+                value=_plain(weights[extreme][0]), ratio=WEIGHT_RATIO,
+                median=_plain(self.median),
+            )  # fmt: skip
+
+    def finish(self, collector: Collector) -> None:
+        if not self.expected or self.total <= 0:
+            return
+        if abs(self.total - self.expected) > WEIGHTS_TOTAL_TOLERANCE * self.expected:
+            collector.add(
+                "weights-total", field=WEIGHT_FIELD, total=f"{self.total:,.0f}",
+                expected=f"{float(self.expected):,.0f}", value=_plain(self.total),
+            )  # fmt: skip
+
+
+def distinct(col: pa.Array | pa.ChunkedArray) -> list[tuple[str, np.ndarray]]:
+    """Each distinct value of a column with the mask of its rows (for low-cardinality columns)."""
+    encoded = pc.dictionary_encode(col)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.unify_dictionaries()
+        dictionary = (
+            encoded.chunk(0).dictionary if encoded.num_chunks else pa.array([], pa.string())
+        )
+        indices = (
+            np.concatenate([c.indices.to_numpy() for c in encoded.chunks])
+            if encoded.num_chunks
+            else np.array([], dtype=np.int32)
+        )
+    else:
+        dictionary, indices = encoded.dictionary, encoded.indices.to_numpy()
+    return [(value, indices == k) for k, value in enumerate(dictionary.to_pylist())]
+
+
+def iso_days(chunk: Chunk, position: int) -> np.ndarray:
+    """A column's dates written exactly YYYY-MM-DD as numpy days, anything else NaT (cached)."""
+    key = ("iso-days", position)
+    if key not in chunk.cache:
+        chunk.cache[key] = _iso_days(chunk.column(position))
+    return chunk.cache[key]
+
+
+def _iso_days(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    shaped = _bools(pc.match_substring_regex(col, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
+    days = np.full(len(col), np.datetime64("NaT"), dtype="datetime64[D]")
+    if not shaped.any():
+        return days
+    text = pc.if_else(pa.array(shaped), col, "1970-01-01")
+    parts = [pc.cast(pc.utf8_slice_codeunits(text, a, b), pa.int32()).to_numpy() for a, b in _YMD]
+    year, month, day = parts
+    ok = shaped & (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
+    year, month = np.where(ok, year, 1970), np.where(ok, month, 1)
+    start = (year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month - 1)
+    length = ((start + 1).astype("datetime64[D]") - start.astype("datetime64[D]")).astype(int)
+    ok &= day <= length
+    days[ok] = start[ok].astype("datetime64[D]") + (day[ok] - 1)
+    return days
+
+
+_YMD = ((0, 4), (5, 7), (8, 10))
+
+
+def _long_date(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def _plain(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def _numbers(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Cells as floats (NaN when not a number); plain decimals vectorised, the rest one by one."""
+    plain = pc.fill_null(pc.match_substring_regex(col, r"^-?[0-9]+(\.[0-9]+)?$"), False)
+    values = pc.cast(pc.if_else(plain, col, None), pa.float64())
+    out = values.to_numpy(zero_copy_only=False).astype(float, copy=True)
+    others = np.flatnonzero(~plain.to_numpy(zero_copy_only=False))
+    if others.size:
+        cells = pc.take(col, pa.array(others)).to_pylist()
+        out[others] = pd.to_numeric(pd.Series(cells, dtype=object).str.strip(), errors="coerce")
+    return out
+
+
+def _integers(col: pa.Array) -> np.ndarray:
+    values = _numbers(col)
+    values[~np.isfinite(values) | (np.floor(values) != values)] = np.nan
+    return values
+
+
+def _bools(array: Any) -> np.ndarray:
+    return pc.fill_null(array, False).to_numpy(zero_copy_only=False).copy()
+
+
+def _by_value(values: np.ndarray, rows: np.ndarray):
+    """(value, rows) pairs for each distinct value, in order of the values."""
+    if not len(values):
+        return []
+    groups = pd.Series(np.arange(len(values))).groupby(pd.Series(values), sort=True).indices
+    return [(value, rows[idx]) for value, idx in groups.items()]
+
+
+def _first_rows(seen: dict[str, int], values: np.ndarray, rows: np.ndarray) -> None:
+    for value, value_rows in _by_value(values, rows):
+        seen.setdefault(str(value), int(value_rows.min()))

@@ -1,0 +1,364 @@
+"""Turn a return — a path, a binary file object or a pandas DataFrame — into a ``Table``.
+
+CSV is streamed with ``pyarrow.csv.open_csv`` in bounded chunks, every cell kept as the text that
+was written (no type guessing, no 'NA' turned into a blank). Before any parser sees the bytes,
+one pass checks them: NUL bytes (a binary file), lines over 1 MB, and the encoding (UTF-8 with or
+without a BOM, else Windows-1252 as Excel writes it in the UK). Workbooks go to
+``validator.xlsx.read_xlsx``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from .table import Chunk, InputError, RowIssue, Table
+
+MAX_LINE_BYTES = 1 << 20
+MAX_COLUMNS = 1000
+CHUNK_ROWS = 50_000
+_SCAN_BLOCK = 1 << 20
+_ARROW_BLOCK = 2 * MAX_LINE_BYTES + 1024  # a block must hold the longest row
+_DELIMITERS = (",", ";", "\t")
+
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # password-protected xlsx, or old .xls
+_BINARY_MAGIC = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a compressed (gzip) file"),
+)
+
+
+def read_table(source: Any, *, sheet: str | None = None, chunk_rows: int = CHUNK_ROWS) -> Table:
+    """Read a path, a binary file object or a DataFrame into a ``Table``; raise ``InputError``."""
+    if isinstance(source, pd.DataFrame):
+        return read_dataframe(source, chunk_rows=chunk_rows)
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        if not path.is_file():
+            raise InputError(
+                "not-a-table", f"There is no file at {path}.", "Check the file name and folder."
+            )
+        with path.open("rb") as fh:
+            head = fh.read(8)
+        if _looks_like_workbook(head, path.name):
+            return _read_xlsx(path, sheet)
+        return read_csv(path, chunk_rows=chunk_rows)
+    if hasattr(source, "read"):
+        fh = _seekable(source)
+        head = fh.read(8)
+        fh.seek(0)
+        if _looks_like_workbook(head, str(getattr(source, "name", ""))):
+            return _read_xlsx(fh, sheet)
+        return read_csv(fh, chunk_rows=chunk_rows)
+    raise InputError(
+        "not-a-table",
+        f"Cannot read a {type(source).__name__}: give a file path, a file opened in binary "
+        "mode, or a pandas DataFrame.",
+    )
+
+
+def _looks_like_workbook(head: bytes, name: str) -> bool:
+    return head.startswith((_ZIP, _OLE)) or name.lower().endswith((".xlsx", ".xlsm"))
+
+
+def _read_xlsx(source: Any, sheet: str | None) -> Table:
+    try:
+        from .xlsx import read_xlsx
+    except ImportError as exc:  # the workbook reader is not installed in this build
+        raise InputError(
+            "not-a-table",
+            "This installation cannot read Excel workbooks.",
+            "Save the sheet as CSV (comma separated) and check that instead.",
+        ) from exc
+    return read_xlsx(source, sheet=sheet)
+
+
+def _seekable(fh: IO[bytes]) -> IO[bytes]:
+    """A file object we can read twice: the one given, or a spooled copy of it."""
+    try:
+        fh.seek(0, io.SEEK_CUR)
+        if fh.seekable():
+            return fh
+    except (AttributeError, OSError, ValueError):
+        pass
+    copy = tempfile.SpooledTemporaryFile(max_size=64 << 20)  # noqa: SIM115 (caller reads it)
+    shutil.copyfileobj(fh, copy)
+    copy.seek(0)
+    return copy  # type: ignore[return-value]
+
+
+# CSV ---------------------------------------------------------------------------------------
+
+
+def read_csv(source: str | Path | IO[bytes], *, chunk_rows: int = CHUNK_ROWS) -> Table:
+    """Read a CSV return as text cells, streaming; raise ``InputError`` if it cannot be read.
+
+    pyarrow parses on one thread: only then can it tell a ragged row's number (and, measured
+    here, small blocks on one thread are as fast as many threads).
+    """
+    own = isinstance(source, str | os.PathLike)
+    if own:
+        with Path(source).open("rb") as fh:  # type: ignore[arg-type]
+            encoding, delimiter, header = _inspect(fh)
+    else:
+        encoding, delimiter, header = _inspect(source)  # type: ignore[arg-type]
+    issues: list[RowIssue] = []
+    chunks = _csv_chunks(source, header, encoding, delimiter, issues, chunk_rows)
+    return Table(
+        header=header,
+        chunks=chunks,
+        format="csv",
+        issues=issues,
+        encoding=encoding,
+        delimiter=delimiter,
+        name=Path(source).name if own else _name_of(source),  # type: ignore[arg-type]
+    )
+
+
+def _inspect(fh: IO[bytes]) -> tuple[str, str, list[str]]:
+    """Encoding, delimiter and header of a CSV; the file is left where it started."""
+    start = fh.tell()
+    encoding = _scan(fh, start)
+    fh.seek(start)
+    header_bytes = fh.readline(MAX_LINE_BYTES + 1)
+    fh.seek(start)
+    text = header_bytes.decode(encoding).lstrip("\ufeff").rstrip("\r\n")
+    delimiter = _sniff_delimiter(text)
+    header = next(csv.reader([text], delimiter=delimiter), [])
+    if len(header) > MAX_COLUMNS:
+        raise InputError(
+            "too-many-columns",
+            f"The file has {len(header):,} columns; a return has at most {MAX_COLUMNS:,}.",
+            "You need to use the template's columns only.",
+        )
+    return encoding, delimiter, header
+
+
+def _name_of(fh: Any) -> str | None:
+    name = getattr(fh, "name", None)
+    return Path(name).name if isinstance(name, str) else None
+
+
+def _scan(fh: IO[bytes], start: int = 0) -> str:
+    """One pass over the bytes: refuse binary and over-long lines; choose the encoding."""
+    first = fh.read(_SCAN_BLOCK)
+    if not first.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise InputError(
+            "empty-file",
+            "The file is empty.",
+            "You need to save the return with its header row and data, then upload it again.",
+        )
+    for magic, what in _BINARY_MAGIC:
+        if first.startswith(magic):
+            raise InputError(
+                "not-a-table",
+                f"This file is {what}, not a CSV file.",
+                "You need to save the return as CSV (comma separated) or as an Excel workbook.",
+            )
+    decoder: Any = codecs.getincrementaldecoder("utf-8")()
+    encoding = "utf-8"
+    since_newline = 0
+    block = first
+    while block:
+        if b"\x00" in block:
+            raise InputError(
+                "not-a-table",
+                "This file holds binary data (NUL bytes), so it is not a CSV file.",
+                "You need to save the return as CSV (comma separated) or as an Excel workbook.",
+            )
+        first_nl = block.find(b"\n")
+        if first_nl < 0:
+            since_newline += len(block)
+        else:
+            if since_newline + first_nl > MAX_LINE_BYTES:
+                since_newline = MAX_LINE_BYTES + 1
+            else:
+                since_newline = len(block) - block.rfind(b"\n") - 1
+        if since_newline > MAX_LINE_BYTES:
+            raise InputError(
+                "line-too-long",
+                "One line of the file is longer than 1 MB, too long to be a row of a return.",
+                "Check that the file is saved as CSV with one respondent or figure per line.",
+            )
+        if encoding == "utf-8":
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                encoding = "cp1252"
+        block = fh.read(_SCAN_BLOCK)
+    if encoding == "cp1252":
+        fh.seek(start)
+        try:
+            while block := fh.read(_SCAN_BLOCK):
+                block.decode("cp1252")
+        except UnicodeDecodeError:
+            encoding = "latin-1"
+    return encoding
+
+
+def _sniff_delimiter(header: str) -> str:
+    counts = {d: header.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv_chunks(
+    source: str | Path | IO[bytes],
+    header: list[str],
+    encoding: str,
+    delimiter: str,
+    issues: list[RowIssue],
+    chunk_rows: int,
+) -> Iterator[Chunk]:
+    own = isinstance(source, str | os.PathLike)
+    fh: IO[bytes] = Path(source).open("rb") if own else source  # type: ignore[arg-type]  # noqa: SIM115 (closed below)
+    names = [f"c{i}" for i in range(len(header))]
+    bad: list[int] = []
+
+    def on_invalid(row: Any) -> str:
+        bad.append(row.number)
+        issues.append(RowIssue(row.number, "ragged", row.expected_columns, row.actual_columns))
+        return "skip"
+
+    try:
+        reader = pacsv.open_csv(
+            fh,
+            read_options=pacsv.ReadOptions(
+                column_names=names,
+                skip_rows=1,
+                use_threads=False,
+                block_size=_ARROW_BLOCK,
+                encoding="utf8" if encoding == "utf-8" else encoding,
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        next_row = 2
+        pending: list[pa.RecordBatch] = []
+        pending_rows: list[np.ndarray] = []
+        size = 0
+        for batch in _batches(reader):
+            n = batch.num_rows
+            skipped = np.asarray(sorted(b for b in bad if b >= next_row), dtype=np.int64)
+            candidates = np.arange(next_row, next_row + n + len(skipped), dtype=np.int64)
+            numbers = candidates[~np.isin(candidates, skipped)][:n]
+            if n:
+                next_row = int(numbers[-1]) + 1
+            bad[:] = [b for b in bad if b >= next_row]
+            pending.append(batch)
+            pending_rows.append(numbers)
+            size += n
+            if size >= chunk_rows:
+                yield _chunk(pending, pending_rows)
+                pending, pending_rows, size = [], [], 0
+        if size:
+            yield _chunk(pending, pending_rows)
+    finally:
+        if own:
+            fh.close()
+
+
+def _batches(reader: Any) -> Iterator[pa.RecordBatch]:
+    while True:
+        try:
+            yield reader.read_next_batch()
+        except StopIteration:
+            return
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            raise InputError(
+                "not-a-table",
+                "The file cannot be read as CSV: a quote may be missing, so a cell runs on "
+                "over many lines.",
+                "Open the file in Excel, check the quotes, and save it as CSV again.",
+            ) from exc
+
+
+def _chunk(batches: list[pa.RecordBatch], rows: list[np.ndarray]) -> Chunk:
+    table = pa.Table.from_batches(batches)
+    return Chunk(rows=np.concatenate(rows), arrays=list(table.columns))
+
+
+# DataFrame ---------------------------------------------------------------------------------
+
+
+def read_dataframe(frame: pd.DataFrame, *, chunk_rows: int = CHUNK_ROWS) -> Table:
+    """A DataFrame as a return: row numbers as if it were saved as CSV with its header."""
+    header = [str(c) for c in frame.columns]
+    if len(header) > MAX_COLUMNS:
+        raise InputError(
+            "too-many-columns",
+            f"The table has {len(header):,} columns; a return has at most {MAX_COLUMNS:,}.",
+            "You need to use the template's columns only.",
+        )
+
+    def chunks() -> Iterator[Chunk]:
+        for start in range(0, len(frame), chunk_rows):
+            part = frame.iloc[start : start + chunk_rows]
+            rows = np.arange(start + 2, start + 2 + len(part), dtype=np.int64)
+            yield Chunk(rows=rows, arrays=[_text(part.iloc[:, i]) for i in range(len(header))])
+
+    return Table(header=header, chunks=chunks(), format="dataframe")
+
+
+def _text(series: pd.Series) -> pa.Array:
+    """A column's values as the text a person would have typed ('' for missing)."""
+    missing = series.isna().to_numpy()
+    if pd.api.types.is_float_dtype(series.dtype):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        whole = np.isfinite(values) & (np.floor(values) == values) & (np.abs(values) < 2**53)
+        text = np.where(
+            whole, np.char.mod("%d", np.where(whole, values, 0)), series.astype(str).to_numpy()
+        )
+    elif pd.api.types.is_datetime64_any_dtype(series.dtype):
+        stamps = pd.to_datetime(series)
+        midnight = (stamps == stamps.dt.normalize()).to_numpy()
+        text = np.where(
+            midnight, stamps.dt.strftime("%Y-%m-%d"), stamps.dt.strftime("%Y-%m-%dT%H:%M:%S")
+        )
+    elif pd.api.types.is_bool_dtype(series.dtype):
+        text = np.where(series.to_numpy(), "true", "false")
+    else:
+        try:  # a column of text: straight to Arrow
+            return pc.fill_null(pa.array(series, type=pa.string(), from_pandas=True), "")
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed values: one by one
+            text = np.array([_cell_text(v) for v in series.to_numpy(dtype=object)], dtype=object)
+    text = np.where(missing, "", text).astype(object)
+    return pa.array(text, type=pa.string())
+
+
+def _cell_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
