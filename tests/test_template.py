@@ -1,0 +1,203 @@
+"""Excel templates and blank CSVs generated from the standard: what an officer opens and fills."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.utils import range_boundaries
+
+from validator.engine import validate
+from validator.field_codes import field_codes
+from validator.standard import load_standard
+from validator.synthetic import generate_survey
+from validator.template import (
+    CODES_SHEET,
+    README_SHEET,
+    template_version,
+    version_notice,
+    write_blank_csv,
+    write_template,
+)
+
+STANDARD = load_standard()
+TYPES = sorted(STANDARD.submission_types)
+
+
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("templates")
+    return {t: write_template(t, folder / f"{t}.xlsx") for t in TYPES}
+
+
+def _validations(sheet) -> dict[str, object]:
+    """Data-validation rule per column letter of the data sheet."""
+    rules = {}
+    for rule in sheet.data_validations.dataValidation:
+        for cells in rule.sqref.ranges:
+            min_col, min_row, _, _ = range_boundaries(cells.coord)
+            assert min_row == 2, "rules start below the header"
+            rules[openpyxl.utils.get_column_letter(min_col)] = rule
+    return rules
+
+
+def _list_values(workbook, formula: str) -> list[str]:
+    sheet_name, cells = formula.rsplit("!", 1)
+    sheet = workbook[sheet_name.strip("'")]
+    return [row[0].value for row in sheet[cells.replace("$", "")]]
+
+
+@pytest.mark.parametrize("kind", TYPES)
+def test_read_me_comes_first_and_the_data_sheet_header_is_the_field_names(templates, kind):
+    workbook = openpyxl.load_workbook(templates[kind])
+    assert workbook.sheetnames == [README_SHEET, kind, CODES_SHEET]
+    sheet = workbook[kind]
+    assert [c.value for c in sheet[1]] == STANDARD.submission_types[kind].field_names
+    assert sheet.freeze_panes == "A2"
+    readme = "\n".join(str(r[0] or "") for r in workbook[README_SHEET].iter_rows(values_only=True))
+    assert STANDARD.version in readme and "not its label" not in readme
+    assert "Codes, not labels" in readme
+    for field in STANDARD.submission_types[kind].fields:
+        assert f"{field.name} — {field.title}" in readme
+
+
+@pytest.mark.parametrize("kind", TYPES)
+def test_every_coded_column_has_a_drop_down_of_exactly_its_codes(templates, kind):
+    workbook = openpyxl.load_workbook(templates[kind])
+    sheet = workbook[kind]
+    rules = _validations(sheet)
+    codes = field_codes(STANDARD, kind)
+    assert codes, "each type has coded columns"
+    for index, field in enumerate(STANDARD.submission_types[kind].fields, start=1):
+        rule = rules[openpyxl.utils.get_column_letter(index)]
+        assert rule.promptTitle and rule.prompt, f"{field.name} has an input message"
+        assert rule.showInputMessage
+        if field.name in codes:
+            assert rule.type == "list", field.name
+            assert _list_values(workbook, rule.formula1) == list(codes[field.name].codes)
+        else:
+            assert rule.type is None, f"{field.name} is free to type"
+
+
+def test_drop_downs_follow_the_code_lists_for_single_and_composite_keys(templates):
+    survey, service = (field_codes(STANDARD, t) for t in ("resident-survey", "service-data"))
+    sub = STANDARD.submission_types["resident-survey"]
+    age = sub.field("age_band").codelist
+    assert list(survey["age_band"].codes) == list(STANDARD.codelists[age].codes)
+    values = {v for b in STANDARD.breakdowns.values() for v in b.values}
+    assert set(service["breakdown_value"].codes) == values
+    assert set(service["breakdown"].codes) == set(STANDARD.breakdowns)
+
+
+def test_code_lists_sheet_shows_each_code_beside_its_label(templates):
+    workbook = openpyxl.load_workbook(templates["resident-survey"])
+    rows = list(workbook[CODES_SHEET].iter_rows(values_only=True))
+    assert rows[0] == ("column", "code", "label")
+    agreement = STANDARD.codelists[
+        STANDARD.submission_types["resident-survey"].field("london_good_place").codelist
+    ]
+    shown = {(code, label) for column, code, label in rows[1:] if column == "london_good_place"}
+    assert shown == {(c.code, c.label) for c in agreement.codes.values()}
+    assert workbook[CODES_SHEET].protection.sheet
+
+
+@pytest.mark.parametrize("kind", TYPES)
+def test_columns_are_formatted_so_excel_keeps_codes_dates_and_numbers(templates, kind):
+    sheet = openpyxl.load_workbook(templates[kind])[kind]
+    codes = field_codes(STANDARD, kind)
+    for index, field in enumerate(STANDARD.submission_types[kind].fields, start=1):
+        fmt = sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].number_format
+        if field.type == "date":
+            assert fmt == "yyyy-mm-dd", field.name
+        elif field.type == "integer":
+            assert fmt == "0", field.name
+        elif field.name in codes or field.type == "string":
+            assert fmt == "@", field.name
+        comment = sheet.cell(1, index).comment
+        assert comment is not None and field.title in comment.text
+
+
+def test_prompts_fit_excels_limits(templates):
+    for kind, path in templates.items():
+        for rule in openpyxl.load_workbook(path)[kind].data_validations.dataValidation:
+            assert len(rule.prompt) <= 255 and len(rule.promptTitle) <= 32
+
+
+def test_version_stamp_is_read_back(templates):
+    for kind, path in templates.items():
+        assert template_version(path) == (kind, STANDARD.version)
+        assert version_notice(path) is None
+
+
+def test_a_template_from_another_version_is_named_as_such(tmp_path):
+    older = dataclasses.replace(STANDARD, version="0.9.0")
+    path = write_template("resident-survey", tmp_path / "old.xlsx", standard=older)
+    assert template_version(path) == ("resident-survey", "0.9.0")
+    notice = version_notice(path)
+    assert notice and "version 0.9.0" in notice and STANDARD.version in notice
+
+
+def test_a_workbook_that_is_not_a_template_has_no_version(tmp_path):
+    plain = tmp_path / "plain.xlsx"
+    openpyxl.Workbook().save(plain)
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"%PDF-1.4 not a workbook")
+    assert template_version(plain) is None
+    assert template_version(junk) is None
+    with zipfile.ZipFile(plain) as archive:
+        assert "docProps/custom.xml" not in archive.namelist()
+
+
+@pytest.mark.parametrize("kind", TYPES)
+def test_blank_csv_equals_the_committed_template(tmp_path, kind):
+    written = write_blank_csv(kind, tmp_path / f"{kind}.csv")
+    committed = STANDARD.path / "templates" / f"{kind}.csv"
+    assert written.read_bytes() == committed.read_bytes()
+
+
+def test_unknown_type_is_refused_plainly(tmp_path):
+    with pytest.raises(ValueError, match="no submission type called 'survey'"):
+        write_template("survey", tmp_path / "x.xlsx")
+
+
+def _fill(template: Path, out: Path, kind: str) -> Path:
+    """Type a synthetic return into the template's data sheet the way Excel stores it."""
+    frame = generate_survey("E09000030", "2025-26", 60, seed=11)
+    workbook = openpyxl.load_workbook(template)
+    sheet = workbook[kind]
+    header = [c.value for c in sheet[1]]
+    types = {f.name: f.type for f in STANDARD.submission_types[kind].fields}
+    for r, values in enumerate(frame[header].itertuples(index=False), start=2):
+        for c, (name, value) in enumerate(zip(header, values, strict=True), start=1):
+            if value == "":
+                continue
+            if types[name] == "date":
+                cell = sheet.cell(r, c, dt.date.fromisoformat(value))
+                cell.number_format = "yyyy-mm-dd"
+            elif types[name] == "number":
+                sheet.cell(r, c, float(value))
+            else:
+                sheet.cell(r, c, value)
+    workbook.save(out)
+    return out
+
+
+def test_round_trip_a_filled_template_validates_clean(templates, tmp_path):
+    filled = _fill(templates["resident-survey"], tmp_path / "filled.xlsx", "resident-survey")
+    report = validate(filled, sheet="resident-survey", borough="E09000030", period="2025-26")
+    assert report.valid, [(f.code, f.message) for f in report.errors]
+    assert "hidden-sheet-ignored" not in report.codes
+
+
+@pytest.mark.xfail(
+    reason="needs the XLSX reader to choose the sheet named after a submission type when no "
+    "sheet is given (today it reads the first visible sheet, 'Read me')",
+    strict=False,
+)
+def test_round_trip_without_naming_the_sheet(templates, tmp_path):
+    filled = _fill(templates["resident-survey"], tmp_path / "filled.xlsx", "resident-survey")
+    assert validate(filled).valid
