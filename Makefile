@@ -14,9 +14,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## demo: validate demonstration returns for all 33 boroughs and print the reports
+## demo: write demonstration returns for all 33 boroughs, validate them and print the reports
+DEMO ?= out/demo
 demo: install
-	$(BIN)/lsids demo
+	$(BIN)/lsids generate $(DEMO) --periods 2024-25 2025-26
+	$(BIN)/lsids validate $(DEMO)/*.csv --summary
+	$(BIN)/lsids validate $(DEMO)/*.csv --format html --output $(DEMO)/report.html
+	@printf '\nA return with a problem, as a borough officer sees it:\n\n'
+	-$(BIN)/lsids validate examples/invalid/label-instead-of-code/*.csv
+	@printf '\nAll reports as one web page: %s\n' $(DEMO)/report.html
 
 ## test: lint, then every test
 test: install lint

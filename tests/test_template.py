@@ -193,11 +193,6 @@ def test_round_trip_a_filled_template_validates_clean(templates, tmp_path):
     assert "hidden-sheet-ignored" not in report.codes
 
 
-@pytest.mark.xfail(
-    reason="needs the XLSX reader to choose the sheet named after a submission type when no "
-    "sheet is given (today it reads the first visible sheet, 'Read me')",
-    strict=False,
-)
 def test_round_trip_without_naming_the_sheet(templates, tmp_path):
     filled = _fill(templates["resident-survey"], tmp_path / "filled.xlsx", "resident-survey")
     assert validate(filled).valid

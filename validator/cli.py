@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     val.add_argument("--format", choices=["text", "json", "html"], default="text")
     val.add_argument("--output", type=Path, metavar="PATH", help="write the report here")
+    val.add_argument(
+        "--summary", action="store_true", help="text format: one line per file, no details"
+    )
     val.set_defaults(func=cmd_validate)
 
     std = sub.add_parser("standard", help="describe the standard: resources, fields, codes")
@@ -87,6 +90,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     gen.add_argument("--seed", type=int, default=0, help="random seed; same seed, same files (0)")
     gen.set_defaults(func=cmd_generate)
+
+    tpl = sub.add_parser(
+        "template",
+        help="write a blank Excel template (or CSV) for a kind of return",
+        description="Write an Excel template generated from the standard: dropdowns of codes, "
+        "notes with the question wording and a Read me sheet. --csv writes a blank CSV instead.",
+    )
+    tpl.add_argument("type", choices=_type_names(), help="kind of return")
+    tpl.add_argument(
+        "--output", type=Path, metavar="PATH", help="file to write (TYPE.xlsx or TYPE.csv)"
+    )
+    tpl.add_argument("--csv", action="store_true", help="write a blank CSV with the header only")
+    tpl.set_defaults(func=cmd_template)
+
+    fix = sub.add_parser(
+        "fix",
+        help="turn a borough's own labels, names and UK dates into the standard's codes",
+        description="Write a copy of FILE with answer labels, borough names, UK dates, header "
+        "spellings and stray spaces turned into the standard's codes where the meaning is "
+        "certain. Every change is listed; anything uncertain is left alone and reported. "
+        "Run 'lsids validate' on the fixed file to see what is left.",
+    )
+    fix.add_argument("file", type=Path, metavar="FILE", help="CSV or XLSX return")
+    fix.add_argument("--output", type=Path, metavar="PATH", required=True, help="fixed file")
+    fix.add_argument(
+        "--type", choices=_type_names(), help="kind of return (worked out if not given)"
+    )
+    fix.add_argument("--sheet", metavar="NAME", help="workbook sheet (first visible sheet)")
+    fix.add_argument(
+        "--changes", type=Path, metavar="CSV", help="also write every change to this CSV file"
+    )
+    fix.set_defaults(func=cmd_fix)
 
     return parser
 
@@ -130,7 +165,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         text = render_html(outcomes)
     else:
         colour = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        text = "\n".join(render_text(o, colour=colour) for o in outcomes)
+        text = "\n".join(render_text(o, colour=colour, summary=args.summary) for o in outcomes)
+        if args.summary:
+            text = text.replace("\n\n", "\n")
     if args.output:
         args.output.write_text(text, encoding="utf-8")
     else:
@@ -249,16 +286,55 @@ def cmd_docs(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     from .synthetic import write_returns
 
+    if args.rows < 1:
+        raise InputError("invalid-option", "--rows must be a whole number of at least 1.")
     types = ("resident-survey", "service-data") if args.type == "both" else (args.type,)
-    paths = write_returns(
-        args.output,
-        boroughs=args.boroughs,
-        periods=args.periods,
-        survey_rows=args.rows,
-        types=types,
-        seed=args.seed,
-    )
+    try:
+        paths = write_returns(
+            args.output,
+            boroughs=args.boroughs,
+            periods=args.periods,
+            survey_rows=args.rows,
+            types=types,
+            seed=args.seed,
+        )
+    except ValueError as exc:
+        raise InputError("invalid-option", str(exc)) from exc
     print(f"wrote {len(paths)} returns to {args.output}")
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from .template import write_blank_csv, write_template
+
+    suffix = ".csv" if args.csv else ".xlsx"
+    output = args.output or Path(f"{args.type}{suffix}")
+    write = write_blank_csv if args.csv else write_template
+    print(f"wrote {write(args.type, output)}")
+    return EXIT_OK
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    from .fix import changes_to_csv, fix_file
+
+    if args.output.resolve() == args.file.resolve():
+        raise InputError(
+            "invalid-option",
+            "The fixed file would overwrite the original.",
+            "Give --output a new file name, so that nothing you sent is lost.",
+        )
+    result = fix_file(args.file, args.output, type=args.type, sheet=args.sheet)
+    for change in result.changes:
+        print(f"row {change.row}, {change.column}: {change.before!r} → {change.after!r} "
+              f"({change.reason})")  # fmt: skip
+    for left in result.ambiguous:
+        maybe = f" Did you mean {' or '.join(left.candidates)}?" if left.candidates else ""
+        print(
+            f"row {left.row}, {left.column}: left {left.value!r} unchanged: {left.reason}.{maybe}"
+        )
+    if args.changes:
+        changes_to_csv(result.changes, args.changes)
+    print(f"{result.summary()} Wrote {args.output}.")
     return EXIT_OK
 
 

@@ -64,15 +64,15 @@ _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "ok": "\033[32m", "dim":
 _RESET = "\033[0m"
 
 
-def render_text(outcome: Outcome, *, colour: bool = False) -> str:
-    """A short, grouped account of one file for a terminal."""
+def render_text(outcome: Outcome, *, colour: bool = False, summary: bool = False) -> str:
+    """A short, grouped account of one file for a terminal (only its first line if ``summary``)."""
 
     def paint(text: str, kind: str) -> str:
         return f"{_COLOURS[kind]}{text}{_RESET}" if colour else text
 
     if outcome.error is not None:
         lines = [f"{outcome.label}: {paint('COULD NOT CHECK', 'error')}", f"  {outcome.error}"]
-        if outcome.error.hint:
+        if outcome.error.hint and not summary:
             lines.append(f"  {outcome.error.hint}")
         return "\n".join(lines) + "\n"
     report = outcome.report
@@ -84,6 +84,8 @@ def render_text(outcome: Outcome, *, colour: bool = False) -> str:
         f"{outcome.label}: {verdict} — {s['errors']:,} error(s), {s['warnings']:,} warning(s) "
         f"in {s['rows']:,} rows ({report.type}{inferred}; standard {report.standard_version})"
     ]
+    if summary:
+        return lines[0] + "\n"
     for title, group, kind in (
         ("Errors", report.errors, "error"),
         ("Warnings", report.warnings, "warning"),

@@ -269,7 +269,9 @@ def _damaged(error: BaseException) -> InputError:
 
 
 def _choose_sheet(sheets: list[_Sheet], wanted: str | None) -> tuple[_Sheet, list[ReaderNote]]:
-    """The named sheet (exact, else ignoring case and spaces), or the first visible one."""
+    """The named sheet (exact, else ignoring case and spaces); else a visible sheet named after a
+    submission type (as the standard's templates name their data sheet); else the first visible one.
+    """
     names = ", ".join(f"'{s.name}'" + ("" if s.state == "visible" else " (hidden)") for s in sheets)
     if wanted is not None:
         for match in (lambda n: n == wanted, lambda n: n.strip().lower() == wanted.strip().lower()):
@@ -282,6 +284,8 @@ def _choose_sheet(sheets: list[_Sheet], wanted: str | None) -> tuple[_Sheet, lis
             "Give the name of the sheet that holds the return, exactly as its tab shows it.",
         )
     visible = [s for s in sheets if s.state == "visible"]
+    typed = [s for s in visible if _normal(s.name) in _submission_sheet_names()]
+    visible = typed[:1] + [s for s in visible if s not in typed[:1]]
     if not visible:
         raise InputError(
             "sheet-not-found",
@@ -300,6 +304,16 @@ def _choose_sheet(sheets: list[_Sheet], wanted: str | None) -> tuple[_Sheet, lis
         if s.state != "visible"
     ]
     return visible[0], notes
+
+
+def _normal(name: str) -> str:
+    return name.strip().lower().replace("_", "-").replace(" ", "-")
+
+
+def _submission_sheet_names() -> set[str]:
+    from .standard import load_standard
+
+    return {_normal(name) for name in load_standard().submission_types}
 
 
 # --- merged cells ------------------------------------------------------------------------------
