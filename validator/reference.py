@@ -2,8 +2,9 @@
 
 Every page under ``docs/reference/`` is built here from ``load_standard()``: the package index, one
 page per submission type (every field with its codes), the code lists, the measures and the
-submission metadata. ``lsids docs`` writes them and ``lsids docs --check`` (and the test suite)
-fails when they are stale.
+submission metadata; and from the validator's catalogue, the finding codes and the report format.
+``lsids docs`` writes them and ``lsids docs --check`` (and the test suite) fails when they are
+stale.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from .markdown import code, escape, link, table, words
 from .reference_codelists import codelist_link, codelists_page
 from .reference_fields import submission_page
+from .reference_findings import findings_page, report_format_page
 from .reference_measures import measures_page
 from .reference_metadata import metadata_page
 from .standard import Standard, load_standard
@@ -30,6 +32,8 @@ def render_pages(standard: Standard | None = None) -> dict[str, str]:
     pages[f"{REFERENCE}/codelists.md"] = codelists_page(std)
     pages[f"{REFERENCE}/measures.md"] = measures_page(std)
     pages[f"{REFERENCE}/submission-metadata.md"] = metadata_page(std)
+    pages[f"{REFERENCE}/findings.md"] = findings_page()
+    pages[f"{REFERENCE}/report-format.md"] = report_format_page()
     return {path: _with_banner(text) for path, text in pages.items()}
 
 
@@ -97,6 +101,10 @@ def _index_page(std: Standard) -> str:
         f"- {link('Measures', 'measures.md')}: what each measure is and how it is computed.",
         f"- {link('Submission metadata', 'submission-metadata.md')}: what a borough says "
         "about a return when it submits it.",
+        f"- {link('Finding codes', 'findings.md')}: every problem the validator can report, "
+        "what it means and how to fix it.",
+        f"- {link('Report format', 'report-format.md')}: the JSON report the validator writes, "
+        "key by key.",
         "",
         "## Resources",
         "",
