@@ -4,6 +4,7 @@ from .standard import Standard, StandardError, available_versions, load_standard
 
 __version__ = "0.1.0"
 
+from .annotate import annotate
 from .engine import validate
 from .findings import Finding
 from .report import Report
@@ -16,6 +17,7 @@ __all__ = [
     "Standard",
     "StandardError",
     "__version__",
+    "annotate",
     "available_versions",
     "load_standard",
     "validate",

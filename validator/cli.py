@@ -50,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument(
         "--summary", action="store_true", help="text format: one line per file, no details"
     )
+    val.add_argument(
+        "--annotate",
+        type=Path,
+        metavar="OUT.xlsx",
+        help="also write a copy of the workbook with each problem marked on its cell and a "
+        "Problems sheet (one Excel file only)",
+    )
     val.set_defaults(func=cmd_validate)
 
     std = sub.add_parser("standard", help="describe the standard: resources, fields, codes")
@@ -138,11 +145,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .render import Outcome, render_html, render_json, render_text
 
     metadata = _metadata(args.metadata)
+    check = validate
+    if args.annotate:
+        from functools import partial
+
+        from .annotate import annotate
+
+        if len(args.files) != 1:
+            raise InputError(
+                "invalid-option",
+                "--annotate works on one workbook at a time.",
+                "Name one FILE.xlsx, or run the command once for each workbook.",
+            )
+        check = partial(annotate, output=args.annotate)
     outcomes: list[Outcome] = []
     for path in args.files:
         outcome = Outcome(label=str(path))
         try:
-            outcome.report = validate(
+            outcome.report = check(
                 path,
                 type=args.type,
                 borough=args.borough,
@@ -176,6 +196,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for o in outcomes:
             if o.error:
                 print(f"lsids: {o.label}: {o.error}", file=sys.stderr)
+    if args.annotate and outcomes[0].report:
+        where = sys.stdout if args.format == "text" else sys.stderr
+        print(f"Wrote the annotated workbook to {args.annotate}.", file=where)
     if any(o.error for o in outcomes):
         return EXIT_ERROR
     return EXIT_OK if all(o.report and o.report.valid for o in outcomes) else EXIT_INVALID

@@ -40,20 +40,23 @@ def validate(
     sheet: str | None = None,
     metadata: dict[str, Any] | None = None,
     progress: Progress | None = None,
+    all_rows: bool = False,
 ) -> Report:
     """Check a return against the standard and return the ``Report``.
 
     ``source`` is a path, a binary file object or a pandas DataFrame. ``type`` is inferred from
     the columns when not given (the report says so). ``borough`` and ``period`` are what the
     return is submitted as; ``metadata`` is the submission metadata (``weight_total`` is used).
-    ``progress`` is called with the number of rows read so far. Bad data comes back as
-    findings; only an unusable call or an unreadable input raises ``InputError``.
+    ``progress`` is called with the number of rows read so far. A repeated finding lists its
+    first 100 rows, or with ``all_rows`` every one (as the annotated workbook needs).
+    Bad data comes back as findings; only an unusable call or an unreadable input raises
+    ``InputError``.
     """
     standard = _standard(standard_version)
     _check_options(standard, type, borough, period)
     table = read_table(source, sheet=sheet)
     try:
-        return _run(standard, table, type, borough, period, metadata, progress, source)
+        return _run(standard, table, type, borough, period, metadata, progress, source, all_rows)
     finally:
         close = getattr(table.chunks, "close", None)
         if close:
@@ -89,11 +92,14 @@ def _check_options(standard: Standard, kind: str | None, borough: str | None, pe
         )
 
 
-def _run(standard, table: Table, kind, borough, period, metadata, progress, source) -> Report:
+def _run(
+    standard, table: Table, kind, borough, period, metadata, progress, source,
+    all_rows: bool = False,
+) -> Report:  # fmt: skip
     inferred = kind is None
     kind = kind or infer_type(table.header, standard)
     sub = standard.submission_types[kind]
-    collector = Collector(sheet=table.sheet)
+    collector = Collector(sheet=table.sheet, all_rows=all_rows)
     positions, trailing = match_header(table.header, sub, collector)
     collector.set_columns(positions)
     rows = 0

@@ -94,9 +94,17 @@ class Report:
 class Collector:
     """Gathers findings from the checks, grouping repeats as they arrive."""
 
-    def __init__(self, columns: dict[str, int] | None = None, sheet: str | None = None) -> None:
+    def __init__(
+        self,
+        columns: dict[str, int] | None = None,
+        sheet: str | None = None,
+        all_rows: bool = False,
+    ) -> None:
+        """A repeated finding keeps its first ``MAX_ROWS`` row numbers, or with ``all_rows``
+        every one (as the annotated workbook needs)."""
         self.columns = columns or {}
         self.sheet = sheet
+        self.all_rows = all_rows
         self._groups: dict[tuple[str, str | None, str], Finding] = {}
         self._redactions: dict[str, str] = {}
         self.dropped = False
@@ -146,7 +154,7 @@ class Collector:
             self._groups[key] = group
         group.count += n
         if len(row_list):
-            room = MAX_ROWS - len(group.rows)
+            room = len(row_list) if self.all_rows else MAX_ROWS - len(group.rows)
             if room > 0:
                 group.rows.extend(int(r) for r in row_list[:room])
             if len(row_list) > room:
