@@ -80,12 +80,6 @@ def test_explain_and_the_findings_page_use_the_same_words(capsys, code):
             assert words in page.split("How to fix it:")[1], f"findings.md ({code}) lacks: {words}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py cmd_explain prints catalogue descriptions with raw {placeholders} "
-    "(weight-extreme, duplicate-key) and leaves out every hint that has one (type-error, "
-    "not-in-codelist, …), so explain says less than the findings page",
-)
 def test_explain_never_shows_a_raw_placeholder_and_always_says_how_to_fix(capsys):
     for code, entry in CATALOGUE.items():
         _, out, _ = run(capsys, "explain", code)
@@ -218,12 +212,6 @@ def test_every_option_a_guide_names_is_an_option_of_lsids(guide):
     assert named <= known, f"{guide.name} names options lsids does not have: {named - known}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py cmd_fix adds its own 'Did you mean …?' after a reason from fix.py that already "
-    "says it and ends with a full stop, so an officer reads 'Did you mean strongly_agree or "
-    "strongly_disagree?. Did you mean strongly_agree or strongly_disagree?' and '..'",
-)
 def test_fix_says_each_left_alone_value_once_in_plain_sentences(capsys, tmp_path):
     source = ROOT / "examples" / "fix" / "hackney-ambiguous.xlsx"
     status, out, _ = run(capsys, "fix", source, "--output", tmp_path / "fixed.xlsx")

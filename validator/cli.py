@@ -142,7 +142,7 @@ def _type_names() -> list[str] | None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .engine import validate
-    from .render import Outcome, render_html, render_json, render_text
+    from .render import Outcome, render_html, render_json, render_text, terminal_safe
 
     metadata = _metadata(args.metadata)
     check = validate
@@ -195,7 +195,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.format != "text":  # machine output on stdout; say what could not be read on stderr
         for o in outcomes:
             if o.error:
-                print(f"lsids: {o.label}: {o.error}", file=sys.stderr)
+                print(f"lsids: {terminal_safe(o.label)}: {o.error}", file=sys.stderr)
     if args.annotate and outcomes[0].report:
         where = sys.stdout if args.format == "text" else sys.stderr
         print(f"Wrote the annotated workbook to {args.annotate}.", file=where)
@@ -279,6 +279,8 @@ def cmd_standard(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from .findings import generic_text
+
     entry = CATALOGUE.get(args.code.strip().lower())
     if entry is None:
         print(f"lsids: '{args.code}' is not a finding code. The codes are:", file=sys.stderr)
@@ -287,9 +289,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     kind = "stops the file being read" if entry.layer == "input" else entry.severity
     print(f"{entry.code}: {entry.title} ({kind})\n")
-    print(entry.description)
-    if entry.hint and "{" not in entry.hint:
-        print(f"\nHow to fix it: {entry.hint}")
+    print(generic_text(entry.description))
+    if entry.hint:
+        print(f"\nHow to fix it: {generic_text(entry.hint)}")
     return EXIT_OK
 
 
@@ -351,10 +353,9 @@ def cmd_fix(args: argparse.Namespace) -> int:
         print(f"row {change.row}, {change.column}: {change.before!r} → {change.after!r} "
               f"({change.reason})")  # fmt: skip
     for left in result.ambiguous:
-        maybe = f" Did you mean {' or '.join(left.candidates)}?" if left.candidates else ""
-        print(
-            f"row {left.row}, {left.column}: left {left.value!r} unchanged: {left.reason}.{maybe}"
-        )
+        reason = left.reason.rstrip()
+        end = "" if reason.endswith((".", "?", "!")) else "."
+        print(f"row {left.row}, {left.column}: left unchanged: {reason}{end}")
     if args.changes:
         changes_to_csv(result.changes, args.changes)
     print(f"{result.summary()} Wrote {args.output}.")

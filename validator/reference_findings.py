@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-import string
 from dataclasses import dataclass
 
-from .findings import CATALOGUE, Finding, FindingType
+from .findings import CATALOGUE, Finding, FindingType, generic_text
 from .markdown import code, escape, link, table
 from .report import FORMAT_VERSION, MAX_FINDINGS, MAX_ROWS, Report
 
@@ -56,38 +55,17 @@ LAYERS: dict[str, tuple[str, str]] = {
 }
 
 # Readable words for the parts of a message or hint that are filled in from the file.
-PLACEHOLDERS: dict[str, str] = {
-    "field": "column",
-    "title": "column title",
-    "title_lower": "column title",
-    "value": "value",
-    "letter": "column letter",
-    "type": "kind of return",
-    "suggestion": ", such as the closest field name",
-    "type_message": "what is wrong with the value",
-    "type_hint": "what the column wants, with an example",
-    "codelist_hint": "the codes the column takes, or the code for the label written",
-    "count_values": "how many different values",
-    "gate": "the question it depends on",
-    "gate_values": "the answers that lead to it",
-    "denominator_definition": "the measure's denominator",
-    "column_name": "numerator or denominator",
-    "source_type": "source",
-    "allowed": "the breakdowns allowed",
-    "parts": "sum of the parts",
-}
 
 
 def fill_in(template: str) -> str:
     """A catalogue template as Markdown: fixed words escaped (`code spans` kept), filled-in parts
     in italics."""
-    out = []
-    for literal, name, _, _ in string.Formatter().parse(template):
-        for i, part in enumerate(re.split(r"(`[^`]+`)", literal)):
-            out.append(part if i % 2 else escape(part))
-        if name:
-            out.append(f"*{escape(PLACEHOLDERS.get(name, name.replace('_', ' ')))}*")
-    return "".join(out)
+
+    def literal(text: str) -> str:
+        parts = re.split(r"(`[^`]+`)", text)
+        return "".join(p if i % 2 else escape(p) for i, p in enumerate(parts))
+
+    return generic_text(template, literal=literal, blank=lambda words: f"*{escape(words)}*")
 
 
 def severity_text(entry: FindingType) -> str:

@@ -8,6 +8,7 @@ with every value escaped, so HTML or script typed into a cell is shown, never ru
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,15 @@ class Outcome:
     label: str
     report: Report | None = None
     error: InputError | None = None
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text with control characters shown as escapes, so a file name or a cell can never move
+    the cursor, clear the screen or recolour an officer's terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def render_json(report: Report) -> str:
@@ -70,8 +80,12 @@ def render_text(outcome: Outcome, *, colour: bool = False, summary: bool = False
     def paint(text: str, kind: str) -> str:
         return f"{_COLOURS[kind]}{text}{_RESET}" if colour else text
 
+    label = terminal_safe(outcome.label)
     if outcome.error is not None:
-        lines = [f"{outcome.label}: {paint('COULD NOT CHECK', 'error')}", f"  {outcome.error}"]
+        lines = [
+            f"{label}: {paint('COULD NOT CHECK', 'error')}",
+            f"  {terminal_safe(str(outcome.error))}",
+        ]
         if outcome.error.hint and not summary:
             lines.append(f"  {outcome.error.hint}")
         return "\n".join(lines) + "\n"
@@ -81,7 +95,7 @@ def render_text(outcome: Outcome, *, colour: bool = False, summary: bool = False
     verdict = paint("VALID", "ok") if report.valid else paint("NOT VALID", "error")
     inferred = ", worked out from the columns" if report.type_inferred else ""
     lines = [
-        f"{outcome.label}: {verdict} — {s['errors']:,} error(s), {s['warnings']:,} warning(s) "
+        f"{label}: {verdict} — {s['errors']:,} error(s), {s['warnings']:,} warning(s) "
         f"in {s['rows']:,} rows ({report.type}{inferred}; standard {report.standard_version})"
     ]
     if summary:
@@ -96,12 +110,12 @@ def render_text(outcome: Outcome, *, colour: bool = False, summary: bool = False
         lines.append(paint(f"{title}:", kind))
         for f in group:
             count = f" ×{f.count:,}" if f.count > 1 else ""
-            lines.append(f"  {paint(f.code, kind)}{count} — {where_text(f)}")
+            lines.append(f"  {paint(f.code, kind)}{count} — {terminal_safe(where_text(f))}")
             shown = f.value not in (None, "") and f.value not in f.message
             value = f"  (value: {f.value!r})" if shown else ""
-            lines.append(f"    {f.message}{value}")
+            lines.append(f"    {terminal_safe(f.message + value)}")
             if f.hint:
-                lines.append(paint(f"    {f.hint}", "dim"))
+                lines.append(paint(f"    {terminal_safe(f.hint)}", "dim"))
     if s.get("truncated"):
         lines.append("")
         lines.append("Only the first rows of each problem are listed; the counts are complete.")
