@@ -125,4 +125,17 @@ def _index_page(std: Standard) -> str:
             ]
         )
     out.append(table(["Resource", "Title", "Role", "File", "Description"], rows))
+    rules = [
+        [code(r["name"]), escape(str(r["value"])), escape(r.get("description", ""))]
+        for r in pkg.get("validationRules", [])
+    ]
+    if rules:
+        out += [
+            "",
+            "## Validation settings",
+            "",
+            "Numbers the validator's own rules use, kept in the standard so they change with it.",
+            "",
+            table(["Setting", "Value", "Meaning"], rules),
+        ]
     return "\n".join(out)

@@ -148,6 +148,7 @@ class Standard:
     measures: dict[str, Measure]
     breakdowns: dict[str, Breakdown]
     metadata_schema: dict[str, Any]
+    rules: dict[str, float] = field(default_factory=dict)
 
     @property
     def package_path(self) -> Path:
@@ -304,6 +305,7 @@ def _load(root: Path) -> Standard:
         measures=measures,
         breakdowns=breakdowns,
         metadata_schema=metadata_schema,
+        rules={r["name"]: r["value"] for r in package.get("validationRules", [])},
     )
 
 
