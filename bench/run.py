@@ -1,12 +1,14 @@
 """Benchmark `lsids validate` against stock Frictionless on the same resident-survey files.
 
 Generates clean and faulty (~1 % of rows with one fault) files with the standard's own generator,
-validates each with both tools in fresh processes, and prints rows/s, the throughput ratio, peak
-memory and whether both tools found the same (row, field) schema errors.
+validates each in fresh processes — ``validate()`` in-process, the ``lsids validate`` command
+end to end (start-up included) and stock Frictionless with no error limit — and prints a
+Markdown table: seconds, rows/s, peak memory, the throughput ratio to Frictionless, and whether
+both found the same (row, field, kind) schema errors.
 
-    .venv/bin/python bench/run.py                    # 100k and 1M rows
+    .venv/bin/python bench/run.py                    # 100k and 1M rows (several minutes)
     .venv/bin/python bench/run.py --rows 100000      # one size
-    .venv/bin/python bench/run.py --rows 10000000 --skip-frictionless   # memory growth at 10M
+    .venv/bin/python bench/run.py --rows 10000000 --skip-frictionless --clean-only   # memory at 10M
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -89,6 +93,42 @@ def measure(tool: str, path: Path) -> dict:
     return json.loads(result.stdout)
 
 
+def machine() -> list[str]:
+    """What the figures were measured on."""
+    import frictionless
+    import numpy
+    import pandas
+    import pyarrow
+
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in _lines("/proc/cpuinfo") if "model name" in line),
+        platform.processor() or "unknown CPU",
+    )
+    return [
+        f"{os.cpu_count()} cores ({cpu}), {_memory_gb()} GB RAM, {platform.platform()}",
+        f"Python {platform.python_version()}; pyarrow {pyarrow.__version__} "
+        f"(memory pool {pyarrow.default_memory_pool().backend_name} after importing validator); "
+        f"numpy {numpy.__version__}; pandas {pandas.__version__}; "
+        f"frictionless {frictionless.__version__}",
+    ]
+
+
+def _lines(path: str) -> list[str]:
+    try:
+        return Path(path).read_text().splitlines()
+    except OSError:
+        return []
+
+
+def _memory_gb() -> str:
+    kb = next((int(x.split()[1]) for x in _lines("/proc/meminfo") if x.startswith("MemTotal")), 0)
+    return f"{kb / 1024 / 1024:.0f}" if kb else "?"
+
+
+HEADER = ["file", "rows", "tool", "seconds", "rows/s", "peak MB", "valid", "error cells"]
+HEADER += ["× Frictionless", "same findings"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -97,37 +137,41 @@ def main() -> None:
         action="store_true",
         help="time lsids only (for sizes where Frictionless would take too long)",
     )
+    parser.add_argument("--clean-only", action="store_true", help="skip the faulty copies")
     parser.add_argument("--data", type=Path, default=HERE / "data")
     args = parser.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
-    print(
-        f"{'file':<28} {'tool':<13} {'seconds':>8} {'rows/s':>10} {'peak MB':>8} "
-        f"{'valid':>6} {'errors':>7}  ratio   same findings"
-    )
+    import validator  # noqa: F401  (chooses the memory pool, as it does for every run)
+
+    for line in machine():
+        print(f"# {line}")
+    print("| " + " | ".join(HEADER) + " |")
+    print("|" + "---|" * len(HEADER), flush=True)
     for rows in args.rows:
         clean = generate(rows, args.data)
-        for path in (clean, inject_faults(clean)):
-            ours = measure("lsids", path)
-            results = [ours]
-            if not args.skip_frictionless:
-                results.append(measure("frictionless", path))
-            for r in results:
-                r["rows_per_s"] = rows / r["seconds"]
-            ratio = same = ""
-            if len(results) == 2:
-                theirs = results[1]
-                ratio = f"{theirs['seconds'] / ours['seconds']:.1f}x"
-                ours_cells = set(map(tuple, ours["error_cells"]))
-                differ = len(ours_cells ^ set(map(tuple, theirs["error_cells"])))
-                same = "yes" if not differ else f"NO ({differ} differ)"
-            for i, r in enumerate(results):
-                print(
-                    f"{path.name:<28} {r['tool']:<13} {r['seconds']:>8.2f} "
-                    f"{r['rows_per_s']:>10,.0f} "
-                    f"{r['peak_mb']:>8.0f} {r['valid']!s:>6} {len(r['error_cells']):>7}  "
-                    f"{ratio if i == 0 else '':<7} {same if i == 0 else ''}",
-                    flush=True,
-                )
+        paths = [clean] if args.clean_only else [clean, inject_faults(clean)]
+        for path in paths:
+            tools = ["lsids", "lsids-cli"] + ([] if args.skip_frictionless else ["frictionless"])
+            results = {tool: measure(tool, path) for tool in tools}
+            for tool in tools:
+                print(_row(path, rows, results, tool), flush=True)
+
+
+def _row(path: Path, rows: int, results: dict[str, dict], tool: str) -> str:
+    r = results[tool]
+    ratio = same = ""
+    theirs = results.get("frictionless")
+    if theirs and tool != "frictionless":
+        ratio = f"{theirs['seconds'] / r['seconds']:.0f}×"
+    if theirs and tool == "lsids":
+        ours_cells = set(map(tuple, r["error_cells"]))
+        differ = len(ours_cells ^ set(map(tuple, theirs["error_cells"])))
+        agree = not differ and r["valid"] == theirs["valid"]
+        same = "yes" if agree else f"NO ({differ} cells differ)"
+    cells = f"{len(r['error_cells']):,}" if tool != "lsids-cli" else "–"
+    cols = [path.name, f"{rows:,}", tool, f"{r['seconds']:.2f}", f"{rows / r['seconds']:,.0f}"]
+    cols += [f"{r['peak_mb']:.0f}", str(r["valid"]).lower(), cells, ratio, same]
+    return "| " + " | ".join(cols) + " |"
 
 
 if __name__ == "__main__":

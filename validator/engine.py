@@ -4,12 +4,18 @@ the portal all call.
 Layers run in order. Structure first: if the columns are wrong, the report says so alone and no
 cell is checked. Then, chunk by chunk in bounded memory, the Table Schema, the standard's own
 rules, privacy and disclosure. Findings come back grouped and in a stable order.
+
+Speed: the reader parses on one background thread; a second works out the column views the
+checks share (``prepare``: code lookups, blank masks, pattern screens) for the next chunk while
+this thread runs the checks, which alone keep state and add findings. A key that matched an
+earlier chunk's only by its hash is confirmed by reading the return once more (rare).
+See ``bench/README.md`` for the figures.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -22,7 +28,7 @@ from .checks.privacy import PrivacyCheck
 from .checks.rules import RulesCheck, financial_year
 from .checks.structure import infer_type, match_header
 from .findings import CATALOGUE, column_letter
-from .readers import read_table
+from .readers import read_ahead, read_table, rewindable
 from .report import Collector, Report
 from .standard import Standard, StandardError, load_standard
 from .table import Chunk, InputError, Table
@@ -54,13 +60,23 @@ def validate(
     """
     standard = _standard(standard_version)
     _check_options(standard, type, borough, period)
-    table = read_table(source, sheet=sheet)
+    copy = None
+    if hasattr(source, "read"):  # a key repeated across chunks may need a second read
+        copy = rewindable(source)
+        source, copy = copy, (copy if copy is not source else None)
     try:
-        return _run(standard, table, type, borough, period, metadata, progress, source, all_rows)
+        table = read_table(source, sheet=sheet)
+        try:
+            return _run(
+                standard, table, type, borough, period, metadata, progress, source, all_rows
+            )
+        finally:
+            close = getattr(table.chunks, "close", None)
+            if close:
+                close()
     finally:
-        close = getattr(table.chunks, "close", None)
-        if close:
-            close()
+        if copy is not None:
+            copy.close()
 
 
 def _standard(version: str | None) -> Standard:
@@ -113,22 +129,15 @@ def _run(
             PrivacyCheck(standard, sub, positions),
             DisclosureCheck(standard, sub, positions),
         ]  # fmt: skip
-        data_rows = 0
-        for chunk in table.chunks:
-            rows += len(chunk)
-            chunk = _drop_blank_rows(chunk, len(table.header), collector)
-            _trailing_data(chunk, trailing, collector)
-            data_rows += len(chunk)
-            if len(chunk):
-                for check in checks:
-                    check.check(chunk, collector)
-            if progress:
-                progress(rows)
+        rows, data_rows = _check_chunks(table, checks, trailing, collector, progress)
         ragged = _report_issues(table, collector)
         rows += ragged
         if data_rows + ragged == 0:
             collector.add("no-data-rows")
         elif data_rows:
+            schema = checks[0]
+            if isinstance(schema, SchemaCheck) and schema.needs_second_read:
+                schema.second_read(_read_again(source, table.sheet))
             for check in checks:
                 finish = getattr(check, "finish", None)
                 if finish:
@@ -160,6 +169,63 @@ def _run(
     )
 
 
+def _check_chunks(
+    table: Table, checks: list, trailing: list[int], collector: Collector, progress
+) -> tuple[int, int]:
+    """Run every check on every chunk; returns the rows read and the data rows among them.
+
+    A background stage drops blank rows and works out the column views the checks share
+    (``prepare``) for the next chunk while the checks run on this one: two cores, one pass.
+    """
+    width = len(table.header)
+    preparers = [check.prepare for check in checks if hasattr(check, "prepare")]
+
+    def prepare(chunk: Chunk) -> Chunk:  # on the background thread: no findings, no state
+        kept, blank_rows = _without_blank_rows(chunk, width)
+        kept.cache[_READ] = (len(chunk), blank_rows)
+        if len(kept):
+            for prepare_chunk in preparers:
+                prepare_chunk(kept)
+        return kept
+
+    rows = data_rows = 0
+    chunks = read_ahead(table.chunks, prepare)
+    try:
+        for chunk in chunks:
+            read, blank_rows = chunk.cache.pop(_READ)
+            rows += read
+            if len(blank_rows):
+                collector.add("blank-row", rows=blank_rows)
+            _trailing_data(chunk, trailing, collector)
+            data_rows += len(chunk)
+            if len(chunk):
+                for check in checks:
+                    check.check(chunk, collector)
+            if progress:
+                progress(rows)
+    finally:
+        close = getattr(chunks, "close", None)
+        if close:
+            close()
+    return rows, data_rows
+
+
+_READ = "engine:read"  # cache entry: (rows the reader gave, blank rows dropped)
+
+
+def _read_again(source: Any, sheet: str | None) -> Iterator[Chunk]:
+    """The return's chunks once more, from the start (blank rows included)."""
+    if hasattr(source, "seek"):
+        source.seek(0)
+    again = read_table(source, sheet=sheet)
+    try:
+        yield from again.chunks
+    finally:
+        close = getattr(again.chunks, "close", None)
+        if close:
+            close()
+
+
 def _report_issues(table: Table, collector: Collector) -> int:
     """Ragged and blank rows the reader set aside; returns how many rows were ragged."""
     ragged = 0
@@ -180,17 +246,18 @@ def _source_name(source: Any) -> str | None:
     return None
 
 
-def _drop_blank_rows(chunk: Chunk, width: int, collector: Collector) -> Chunk:
+def _without_blank_rows(chunk: Chunk, width: int) -> tuple[Chunk, np.ndarray]:
+    """The chunk without its blank rows (every cell empty), and those rows' numbers."""
     blank = np.ones(len(chunk), dtype=bool)
     for i in range(width):
         blank &= pc.fill_null(pc.equal(chunk.column(i), ""), False).to_numpy(zero_copy_only=False)
         if not blank.any():
-            return chunk
-    collector.add("blank-row", rows=chunk.rows[blank])
+            return chunk, chunk.rows[:0]
     keep = pa.array(~blank)
-    return Chunk(
+    kept = Chunk(
         rows=chunk.rows[~blank], arrays=[chunk.column(i).filter(keep) for i in range(width)]
     )
+    return kept, chunk.rows[blank]
 
 
 def _trailing_data(chunk: Chunk, trailing: list[int], collector: Collector) -> None:

@@ -3,19 +3,23 @@
 CSV is streamed with ``pyarrow.csv.open_csv`` in bounded chunks, every cell kept as the text that
 was written (no type guessing, no 'NA' turned into a blank). Before any parser sees the bytes,
 one pass checks them: NUL bytes (a binary file), lines over 1 MB, and the encoding (UTF-8 with or
-without a BOM, else Windows-1252 as Excel writes it in the UK). Workbooks go to
-``validator.xlsx.read_xlsx``.
+without a BOM, else Windows-1252 as Excel writes it in the UK). The parser then runs on a
+background thread, one chunk ahead of the checks, so reading and checking share two cores.
+Workbooks go to ``validator.xlsx.read_xlsx``.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import os
+import queue
 import shutil
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -29,9 +33,14 @@ from .table import Chunk, InputError, RowIssue, Table
 
 MAX_LINE_BYTES = 1 << 20
 MAX_COLUMNS = 1000
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 25_000
+"""Rows per chunk: the unit of work and of memory (read at call time, so tests can shrink it).
+Measured on 1M survey rows: 25k rows per chunk is as fast as 50k and peaks ~40 MB lower."""
+READ_AHEAD = 1
+"""Chunks a background stage may hold ready (bounds memory: about 12 MB each at 25k rows)."""
 _SCAN_BLOCK = 1 << 20
-_ARROW_BLOCK = 2 * MAX_LINE_BYTES + 1024  # a block must hold the longest row
+_ARROW_BLOCK = MAX_LINE_BYTES + (64 << 10)  # a block must hold the longest row
+# pyarrow reads up to 32 blocks ahead of the parser, so the block size also bounds that memory.
 _DELIMITERS = (",", ";", "\t")
 
 _ZIP = b"PK\x03\x04"
@@ -45,8 +54,24 @@ _BINARY_MAGIC = (
 )
 
 
-def read_table(source: Any, *, sheet: str | None = None, chunk_rows: int = CHUNK_ROWS) -> Table:
+def _prefer_jemalloc() -> None:
+    """Use pyarrow's jemalloc pool unless the user chose a pool (``ARROW_DEFAULT_MEMORY_POOL``).
+
+    Measured here on 1M rows, it gives memory back sooner than the default (mimalloc): about
+    50 MB lower peak and a third of the time in the kernel. Not every build has it.
+    """
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    with contextlib.suppress(NotImplementedError, pa.ArrowNotImplementedError):
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+
+
+_prefer_jemalloc()
+
+
+def read_table(source: Any, *, sheet: str | None = None, chunk_rows: int | None = None) -> Table:
     """Read a path, a binary file object or a DataFrame into a ``Table``; raise ``InputError``."""
+    chunk_rows = chunk_rows or CHUNK_ROWS
     if isinstance(source, pd.DataFrame):
         return read_dataframe(source, chunk_rows=chunk_rows)
     if isinstance(source, str | os.PathLike):
@@ -61,7 +86,7 @@ def read_table(source: Any, *, sheet: str | None = None, chunk_rows: int = CHUNK
             return _read_xlsx(path, sheet)
         return read_csv(path, chunk_rows=chunk_rows)
     if hasattr(source, "read"):
-        fh = _seekable(source)
+        fh = rewindable(source)
         head = fh.read(8)
         fh.seek(0)
         if _looks_like_workbook(head, str(getattr(source, "name", ""))):
@@ -90,8 +115,12 @@ def _read_xlsx(source: Any, sheet: str | None) -> Table:
     return read_xlsx(source, sheet=sheet)
 
 
-def _seekable(fh: IO[bytes]) -> IO[bytes]:
-    """A file object we can read twice: the one given, or a spooled copy of it."""
+def rewindable(fh: IO[bytes]) -> IO[bytes]:
+    """A file object we can read twice: the one given, or a spooled copy of it.
+
+    The engine calls this before reading so that it can read a stream a second time (to confirm
+    a repeated key); ``read_table`` then reads the same object from the start.
+    """
     try:
         fh.seek(0, io.SEEK_CUR)
         if fh.seekable():
@@ -107,12 +136,14 @@ def _seekable(fh: IO[bytes]) -> IO[bytes]:
 # CSV ---------------------------------------------------------------------------------------
 
 
-def read_csv(source: str | Path | IO[bytes], *, chunk_rows: int = CHUNK_ROWS) -> Table:
+def read_csv(source: str | Path | IO[bytes], *, chunk_rows: int | None = None) -> Table:
     """Read a CSV return as text cells, streaming; raise ``InputError`` if it cannot be read.
 
-    pyarrow parses on one thread: only then can it tell a ragged row's number (and, measured
-    here, small blocks on one thread are as fast as many threads).
+    pyarrow parses on one thread: only then can it tell a ragged row's number. That thread is a
+    background one (see ``_ReadAhead``), so parsing overlaps the checks of the previous chunk.
+    ``Table.issues`` is complete once the chunks have been read to the end.
     """
+    chunk_rows = chunk_rows or CHUNK_ROWS
     own = isinstance(source, str | os.PathLike)
     if own:
         with Path(source).open("rb") as fh:  # type: ignore[arg-type]
@@ -120,7 +151,7 @@ def read_csv(source: str | Path | IO[bytes], *, chunk_rows: int = CHUNK_ROWS) ->
     else:
         encoding, delimiter, header = _inspect(source)  # type: ignore[arg-type]
     issues: list[RowIssue] = []
-    chunks = _csv_chunks(source, header, encoding, delimiter, issues, chunk_rows)
+    chunks = _ReadAhead(_csv_chunks(source, header, encoding, delimiter, issues, chunk_rows))
     return Table(
         header=header,
         chunks=chunks,
@@ -197,12 +228,17 @@ def _scan(fh: IO[bytes], start: int = 0) -> str:
                 "One line of the file is longer than 1 MB, too long to be a row of a return.",
                 "Check that the file is saved as CSV with one respondent or figure per line.",
             )
-        if encoding == "utf-8":
+        if encoding == "utf-8" and not block.isascii():
             try:
                 decoder.decode(block)
             except UnicodeDecodeError:
                 encoding = "cp1252"
         block = fh.read(_SCAN_BLOCK)
+    if encoding == "utf-8":
+        try:
+            decoder.decode(b"", final=True)  # no character cut off at the end
+        except UnicodeDecodeError:
+            encoding = "cp1252"
     if encoding == "cp1252":
         fh.seek(start)
         try:
@@ -257,6 +293,7 @@ def _csv_chunks(
                 column_types={n: pa.string() for n in names},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
+                check_utf8=False,  # the scan has checked it (or pyarrow transcoded to UTF-8)
             ),
         )
         next_row = 2
@@ -275,10 +312,14 @@ def _csv_chunks(
             pending_rows.append(numbers)
             size += n
             if size >= chunk_rows:
-                yield _chunk(pending, pending_rows)
-                pending, pending_rows, size = [], [], 0
+                table = pa.Table.from_batches(pending)
+                numbers = np.concatenate(pending_rows)
+                while len(numbers) >= chunk_rows:  # whole chunks; the rest waits
+                    yield _chunk(table.slice(0, chunk_rows), numbers[:chunk_rows])
+                    table, numbers = table.slice(chunk_rows), numbers[chunk_rows:]
+                pending, pending_rows, size = table.to_batches(), [numbers], len(numbers)
         if size:
-            yield _chunk(pending, pending_rows)
+            yield _chunk(pa.Table.from_batches(pending), np.concatenate(pending_rows))
     finally:
         if own:
             fh.close()
@@ -299,16 +340,124 @@ def _batches(reader: Any) -> Iterator[pa.RecordBatch]:
             ) from exc
 
 
-def _chunk(batches: list[pa.RecordBatch], rows: list[np.ndarray]) -> Chunk:
-    table = pa.Table.from_batches(batches)
-    return Chunk(rows=np.concatenate(rows), arrays=list(table.columns))
+def _chunk(table: pa.Table, rows: np.ndarray) -> Chunk:
+    """One chunk of contiguous columns (one buffer each: the checks run faster on them)."""
+    table = table.combine_chunks()
+    arrays = [
+        col.chunk(0) if col.num_chunks else pa.array([], pa.string()) for col in table.columns
+    ]
+    return Chunk(rows=rows, arrays=arrays)
+
+
+_END = object()
+
+
+def read_ahead(chunks: Iterator[Chunk], prepare: Callable[[Chunk], Chunk]) -> Iterator[Chunk]:
+    """``prepare(chunk)`` for each chunk, on a background thread, one chunk ahead of the caller.
+
+    The engine uses it to compute the column views the checks share (code lookups, blank
+    masks, pattern screens) while it runs the checks on the chunk before. Close the result
+    (it closes ``chunks`` too).
+    """
+
+    def prepared() -> Iterator[Chunk]:
+        try:
+            for chunk in chunks:
+                yield prepare(chunk)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close:
+                close()
+
+    return _ReadAhead(prepared())
+
+
+class _ReadAhead(Iterator[Chunk]):
+    """Chunks parsed on a background thread while the checks work on the one before.
+
+    pyarrow parses without holding Python's lock, so on two cores reading and checking overlap.
+    At most ``READ_AHEAD`` chunks wait, so memory stays bounded; an error while reading (an
+    ``InputError``) is raised here, in the reading thread's place. The thread starts with the
+    first ``next()`` and stops at the end, on ``close()``, or when this object is dropped.
+    """
+
+    def __init__(self, chunks: Iterator[Chunk]) -> None:
+        self._chunks = chunks
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=READ_AHEAD)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._done = False
+
+    def __next__(self) -> Chunk:
+        if self._done:
+            raise StopIteration
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=_produce,
+                args=(self._chunks, self._queue, self._stop),
+                name="lsids-reader",
+                daemon=True,
+            )
+            self._thread.start()
+        item = self._queue.get()
+        if item is _END or isinstance(item, BaseException):
+            self._done = True
+            self._thread.join()
+            if item is _END:
+                raise StopIteration
+            raise item
+        return item
+
+    def close(self) -> None:
+        """Stop reading and release the file (safe to call more than once)."""
+        self._done = True
+        self._stop.set()
+        if self._thread is None:
+            close = getattr(self._chunks, "close", None)
+            if close:
+                close()
+            return
+        while self._thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                self._queue.get(timeout=0.05)
+        self._thread.join()
+
+    def __del__(self) -> None:
+        self._stop.set()
+
+
+def _produce(chunks: Iterator[Chunk], out: queue.Queue[Any], stop: threading.Event) -> None:
+    """The reading thread: put each chunk, then ``_END`` or the error, until told to stop."""
+    item: Any = _END
+    try:
+        for chunk in chunks:
+            if not _put(out, chunk, stop):
+                return
+    except BaseException as exc:  # handed to the reader of the queue
+        item = exc
+    finally:
+        close = getattr(chunks, "close", None)
+        if close:
+            close()
+    _put(out, item, stop)
+
+
+def _put(out: queue.Queue[Any], item: Any, stop: threading.Event) -> bool:
+    while not stop.is_set():
+        try:
+            out.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
 
 
 # DataFrame ---------------------------------------------------------------------------------
 
 
-def read_dataframe(frame: pd.DataFrame, *, chunk_rows: int = CHUNK_ROWS) -> Table:
+def read_dataframe(frame: pd.DataFrame, *, chunk_rows: int | None = None) -> Table:
     """A DataFrame as a return: row numbers as if it were saved as CSV with its header."""
+    chunk_rows = chunk_rows or CHUNK_ROWS
     header = [str(c) for c in frame.columns]
     if len(header) > MAX_COLUMNS:
         raise InputError(

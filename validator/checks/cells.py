@@ -18,19 +18,22 @@ Deliberate differences from Frictionless (also in the catalogue):
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+import functools
+import json
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import frictionless
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..report import Collector
 from ..standard import Field, Standard, SubmissionType
 from ..table import Chunk
+from .columns import CodeList, blank_mask, bools, by_value, code_index, coded_fields
 from .rules import iso_days
+from .unique import UniqueKey
 
 _BOUNDS = {
     "minimum": ("at least", np.greater_equal),
@@ -61,14 +64,25 @@ _NOTE_CODES = {
 }
 
 
-def reference_keys(standard: Standard, resource: str, fields: tuple[str, ...]) -> set[str]:
+def reference_keys(standard: Standard, resource: str, fields: tuple[str, ...]) -> frozenset[str]:
     """The allowed values of a foreign key, read from the code-list resource's CSV.
 
-    Composite keys are joined with ``KEY_SEP`` so that one set lookup checks them.
+    Composite keys are joined with ``KEY_SEP`` so that one set lookup checks them. Read once
+    per file: a published version of the standard never changes.
     """
-    path = standard.path / standard.resource(resource)["path"]
-    with path.open(encoding="utf-8", newline="") as fh:
-        return {KEY_SEP.join(row[f] for f in fields) for row in csv.DictReader(fh)}
+    return _read_keys(str(standard.path / standard.resource(resource)["path"]), tuple(fields))
+
+
+@functools.lru_cache(maxsize=128)
+def _read_keys(path: str, fields: tuple[str, ...]) -> frozenset[str]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return frozenset(KEY_SEP.join(row[f] for f in fields) for row in csv.DictReader(fh))
+
+
+@functools.lru_cache(maxsize=16)
+def _frictionless_schema(descriptor: str) -> frictionless.Schema:
+    """Frictionless's own reading of a Table Schema (built once: it takes a tenth of a second)."""
+    return frictionless.Schema.from_descriptor(json.loads(descriptor))
 
 
 KEY_SEP = "\x1f"
@@ -108,10 +122,19 @@ class FieldCheck:
         present = ~missing
         if not present.any():
             return
-        accepted = self.fast_accept(chunk, col) & present
-        doubtful = np.flatnonzero(present & ~accepted)
+        doubtful = np.flatnonzero(present & ~self.accepted(chunk))
         if doubtful.size:
             self.check_slowly(col.take(pa.array(doubtful)), chunk.rows[doubtful], collector)
+
+    def accepted(self, chunk: Chunk) -> np.ndarray:
+        """Cells that are present and certainly valid (cached: ``prepare`` may work it out)."""
+        key = ("accepted", self.position)
+        if key not in chunk.cache:
+            present = ~blank_mask(chunk, self.position, self.missing_values)
+            if present.any():
+                present &= self.fast_accept(chunk, chunk.column(self.position))
+            chunk.cache[key] = present
+        return chunk.cache[key]
 
     def fast_accept(self, chunk: Chunk, col: pa.Array) -> np.ndarray:
         """Cells certainly valid under the field's type and constraints (False = not sure)."""
@@ -124,17 +147,17 @@ class FieldCheck:
                     matched = pc.match_substring_regex(col, f"^{cons['pattern']}$")
                 except pa.ArrowInvalid:  # not RE2 syntax: let Frictionless read every cell
                     return np.zeros(len(col), dtype=bool)
-                ok &= _bools(matched)
+                ok &= bools(matched)
             if "maxLength" in cons:
-                ok &= _bools(pc.less_equal(pc.utf8_length(col), cons["maxLength"]))
+                ok &= bools(pc.less_equal(pc.utf8_length(col), cons["maxLength"]))
             if "minLength" in cons:
-                ok &= _bools(pc.greater_equal(pc.utf8_length(col), cons["minLength"]))
+                ok &= bools(pc.greater_equal(pc.utf8_length(col), cons["minLength"]))
             if "enum" in cons:
-                ok &= _bools(pc.is_in(col, value_set=pa.array(cons["enum"], pa.string())))
+                ok &= bools(pc.is_in(col, value_set=pa.array(cons["enum"], pa.string())))
             return ok
         if kind in ("integer", "number"):
             pattern = _INT_FAST if kind == "integer" else _NUMBER_FAST
-            ok = _bools(pc.match_substring_regex(col, pattern))
+            ok = bools(pc.match_substring_regex(col, pattern))
             if "enum" in cons:
                 return np.zeros(len(col), dtype=bool)
             bounds = [name for name in _BOUNDS if name in cons]
@@ -149,7 +172,7 @@ class FieldCheck:
             # parsed and printed back unchanged: exactly YYYY-MM-DD, a real day (2025-02-30
             # rolls over to 03-02, so it is not accepted here); year 0 is not a Python date
             ok = ~np.isnat(iso_days(chunk, self.position))
-            return ok & ~_bools(pc.starts_with(col, "0000"))
+            return ok & ~bools(pc.starts_with(col, "0000"))
         return np.zeros(len(col), dtype=bool)
 
     def check_slowly(self, cells: pa.Array, rows: np.ndarray, collector: Collector) -> None:
@@ -198,7 +221,7 @@ class SchemaCheck:
         self.standard = standard
         self.sub = sub
         self.positions = positions
-        schema = frictionless.Schema.from_descriptor(sub.schema)
+        schema = _frictionless_schema(json.dumps(sub.schema, sort_keys=True))
         missing = pa.array(sub.schema.get("missingValues", [""]), pa.string())
         self.missing = missing
         self.fields = [
@@ -206,27 +229,69 @@ class SchemaCheck:
             for f in sub.fields
             if f.name in positions
         ]
+        coded = coded_fields(standard, sub)
+        self.single = [(fk, coded[fk.fields[0]]) for fk in sub.foreign_keys if len(fk.fields) == 1]
         self.foreign = [
             (fk, pa.array(sorted(reference_keys(standard, fk.resource, fk.reference_fields))))
             for fk in sub.foreign_keys
+            if len(fk.fields) > 1
         ]
-        self.keys = self._key_sets()
+        self.keys = self._unique_keys()
 
-    def _key_sets(self) -> list[tuple[tuple[str, ...], set[str]]]:
+    def _unique_keys(self) -> list[tuple[tuple[str, ...], UniqueKey]]:
         keys: list[tuple[str, ...]] = [
             (f.name,) for f in self.sub.fields if f.constraints.get("unique")
         ]
         if self.sub.primary_key and self.sub.primary_key not in keys:
             keys.append(self.sub.primary_key)
-        return [(k, set()) for k in keys]
+        return [(k, UniqueKey()) for k in keys if all(n in self.positions for n in k)]
+
+    def prepare(self, chunk: Chunk) -> None:
+        """Work out the column views ``check`` reads; pure, so it may run on another thread."""
+        for fc in self.fields:
+            fc.accepted(chunk)
+        for fk, codes in self.single:
+            if fk.fields[0] in self.positions:
+                code_index(chunk, self.positions[fk.fields[0]], codes)
 
     def check(self, chunk: Chunk, collector: Collector) -> None:
         for fc in self.fields:
             fc.check(chunk, collector)
+        for fk, codes in self.single:
+            self._check_coded(chunk, fk, codes, collector)
         for fk, allowed in self.foreign:
             self._check_foreign_key(chunk, fk, allowed, collector)
-        for key, seen in self.keys:
-            self._check_unique(chunk, key, seen, collector)
+        for key, unique in self.keys:
+            joined, all_blank = self._joined(chunk, key)
+            unique.add(joined, ~all_blank, chunk.rows)
+
+    @property
+    def needs_second_read(self) -> bool:
+        """True when a key matched an earlier chunk's only by hash: ``second_read`` confirms."""
+        return any(unique.suspects for _, unique in self.keys)
+
+    def second_read(self, chunks: Iterable[Chunk]) -> None:
+        """Read the return again to confirm keys that matched an earlier chunk's by hash."""
+        waiting = [(key, unique) for key, unique in self.keys if unique.suspects]
+        for chunk in chunks:
+            for key, unique in waiting:
+                joined, all_blank = self._joined(chunk, key)
+                unique.recheck(joined, ~all_blank, chunk.rows)
+        for _, unique in waiting:
+            unique.confirm()
+
+    def finish(self, collector: Collector) -> None:
+        """Report repeated keys: once, when every chunk (and any second read) is done."""
+        for key, unique in self.keys:
+            rows, first = unique.repeats()
+            if len(rows):
+                collector.add(
+                    "duplicate-key",
+                    field=key[0] if len(key) == 1 else None,
+                    rows=rows,
+                    value=str(first).replace(KEY_SEP, " / "),
+                    key=" and ".join(self.sub.field(n).title.lower() for n in key),
+                )
 
     def _column(self, chunk: Chunk, name: str) -> pa.Array:
         return chunk.column(self.positions[name])
@@ -244,20 +309,29 @@ class SchemaCheck:
         joined = cols[0] if len(cols) == 1 else pc.binary_join_element_wise(*cols, KEY_SEP)
         return joined, all_blank
 
+    def _check_coded(self, chunk: Chunk, fk: Any, codes: CodeList, collector: Collector):
+        """A one-field foreign key: each cell is blank or one of the code list's codes."""
+        name = fk.fields[0]
+        if name not in self.positions:
+            return
+        position = self.positions[name]
+        bad = (code_index(chunk, position, codes) < 0) & ~blank_mask(chunk, position, self.missing)
+        chunk.cache[("not-in-codelist", name)] = bad  # privacy screens only these
+        if bad.any():
+            self._report_bad_keys(fk, chunk.column(position), bad, chunk.rows, collector)
+
     def _check_foreign_key(self, chunk: Chunk, fk: Any, allowed: pa.Array, collector: Collector):
         if not all(name in self.positions for name in fk.fields):
             return
         joined, all_blank = self._joined(chunk, fk.fields)
-        bad = ~_bools(pc.is_in(joined, value_set=allowed)) & ~all_blank
-        if len(fk.fields) == 1:
-            chunk.cache[("not-in-codelist", fk.fields[0])] = bad  # privacy screens only these
-        if not bad.any():
-            return
+        bad = ~bools(pc.is_in(joined, value_set=allowed)) & ~all_blank
+        if bad.any():
+            self._report_bad_keys(fk, joined, bad, chunk.rows, collector)
+
+    def _report_bad_keys(self, fk: Any, joined: pa.Array, bad: np.ndarray, rows, collector):
         idx = np.flatnonzero(bad)
-        values = pd.Series(joined.take(pa.array(idx)).to_pylist())
-        rows = chunk.rows[idx]
-        for value, positions in values.groupby(values, sort=True).indices.items():
-            self._report_foreign_key(fk, value, rows[positions], collector)
+        for value, value_rows in by_value(joined.take(pa.array(idx)), rows[idx]):
+            self._report_foreign_key(fk, value, value_rows, collector)
 
     def _report_foreign_key(self, fk: Any, value: str, rows: np.ndarray, collector: Collector):
         parts = value.split(KEY_SEP)
@@ -295,39 +369,3 @@ class SchemaCheck:
             ) or sorted({k.split(KEY_SEP)[0] for k in self._reference(fk)})
         listed = ", ".join(codes[:12]) + (", …" if len(codes) > 12 else "")
         return f"Enter one of the codes: {listed}."
-
-    def _check_unique(self, chunk: Chunk, key: tuple[str, ...], seen: set[str], collector):
-        if not all(name in self.positions for name in key):
-            return
-        joined, all_blank = self._joined(chunk, key)
-        present = ~all_blank
-        values = np.asarray(joined.to_pylist(), dtype=object)
-        series = pd.Series(values)
-        dup = series.duplicated(keep="first").to_numpy().copy()
-        if not seen.isdisjoint(values[present]):
-            earlier = seen.intersection(values[present])
-            dup |= series.isin(earlier).to_numpy()
-        dup &= present
-        seen.update(values[present].tolist())
-        if dup.any():
-            label = " and ".join(self.sub.field(n).title.lower() for n in key)
-            collector.add(
-                "duplicate-key",
-                field=key[0] if len(key) == 1 else None,
-                rows=chunk.rows[dup],
-                value=str(values[np.flatnonzero(dup)[0]]).replace(KEY_SEP, " / "),
-                key=label,
-            )
-
-
-def blank_mask(chunk: Chunk, position: int, missing: pa.Array) -> np.ndarray:
-    """Which cells of a column are missing values ('' unless the schema says more); cached."""
-    key = ("blank", position)
-    if key not in chunk.cache:
-        chunk.cache[key] = _bools(pc.is_in(chunk.column(position), value_set=missing))
-    return chunk.cache[key]
-
-
-def _bools(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """A pyarrow boolean array as numpy, nulls as False."""
-    return pc.fill_null(array, False).to_numpy(zero_copy_only=False).copy()

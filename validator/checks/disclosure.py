@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from ..report import Collector
 from ..standard import Measure, Standard, SubmissionType
 from ..table import Chunk
+from .columns import code_index, coded_fields, empty_mask
 from .rules import DENOMINATOR_FIELD, NUMERATOR_FIELD, _by_value, _integers
 
 
@@ -34,17 +35,31 @@ class DisclosureCheck:
         ]
         self.bases = {m.id: 0 for m in self.survey}
         self.counts = {m.id: 0 for m in self.survey}
+        self.coded = coded_fields(standard, sub)
 
     def check(self, chunk: Chunk, collector: Collector) -> None:
         for m in self.survey:
-            col = chunk.column(self.positions[m.survey_field])
-            counts = dict(zip(*_value_counts(col), strict=True))
-            self.bases[m.id] += sum(n for v, n in counts.items() if v and v not in m.excluded_codes)
-            self.counts[m.id] += sum(counts.get(code, 0) for code in m.numerator_codes)
+            base, count = self._tally(chunk, m)
+            self.bases[m.id] += base
+            self.counts[m.id] += count
         if self.measure_field and all(
             n in self.positions for n in (self.measure_field, NUMERATOR_FIELD, DENOMINATOR_FIELD)
         ):
             self._service(chunk, collector)
+
+    def _tally(self, chunk: Chunk, m: Measure) -> tuple[int, int]:
+        """This chunk's unweighted base (answers less blanks and excluded codes) and count."""
+        position = self.positions[m.survey_field]
+        codes = self.coded.get(m.survey_field)
+        if codes is None:  # not a coded column: count its values as written
+            counts = dict(zip(*_value_counts(chunk.column(position)), strict=True))
+            base = sum(n for v, n in counts.items() if v and v not in m.excluded_codes)
+            return base, sum(counts.get(code, 0) for code in m.numerator_codes)
+        index = code_index(chunk, position, codes)
+        per_code = np.bincount(index[index >= 0], minlength=len(codes))
+        answered = len(index) - int(empty_mask(chunk, position).sum())
+        base = answered - int(per_code[codes.positions(m.excluded_codes)].sum())
+        return base, int(per_code[codes.positions(m.numerator_codes)].sum())
 
     def _service(self, chunk: Chunk, collector: Collector) -> None:
         measures = np.asarray(

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from ..report import Collector
 from ..standard import Standard, SubmissionType
 from ..table import Chunk
-from .cells import reference_keys
+from .columns import CodeList, blank_mask, code_index, coded_fields, empty_mask
 
 _EMAIL = r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 _PHONE = r"(?:\+44\s?\(?0?\)?\s?|\b0)[1-9](?:[\s-]?[0-9]){8,9}\b"
@@ -41,6 +41,7 @@ _RULES: list[tuple[str, str, str]] = [
     ("personal-postcode", _POSTCODE, "any"),
     ("personal-name", _NAME, "free"),
 ]
+_CAUGHT = "privacy:caught"  # chunk cache: what ``prepare`` screened
 _SCREEN = "|".join(f"(?:{p})" for _, p, _ in _RULES)
 _COMPILED = [(code, re.compile(p), where) for code, p, where in _RULES]
 
@@ -82,50 +83,77 @@ class PrivacyCheck:
 
     def __init__(self, standard: Standard, sub: SubmissionType, positions: dict[str, int]):
         self.positions = positions
-        coded: dict[str, pa.Array] = {}
-        for fk in sub.foreign_keys:
-            if len(fk.fields) == 1:
-                codes = reference_keys(standard, fk.resource, fk.reference_fields)
-                coded[fk.fields[0]] = pa.array(sorted(codes), pa.string())
+        coded = coded_fields(standard, sub)
+        missing = pa.array(sub.schema.get("missingValues", [""]), pa.string())
         self.columns: list[tuple[str, str, Callable[[Chunk, pa.Array], np.ndarray]]] = []
         for f in sub.fields:
             if f.type != "string" or f.name not in positions:
                 continue
             if f.name in coded:
-                codes = coded[f.name]
-                self.columns.append((f.name, "coded", _not_in(f.name, codes)))
+                select = _not_in(positions[f.name], coded[f.name], missing)
+                self.columns.append((f.name, "coded", select))
             elif "pattern" in f.constraints or "enum" in f.constraints:
                 self.columns.append((f.name, "coded", _everything))
             else:
                 self.columns.append((f.name, "free", _everything))
 
+    def prepare(self, chunk: Chunk) -> None:
+        """Screen the chunk ahead of ``check``; pure, so it may run on another thread."""
+        chunk.cache[_CAUGHT] = self._screen(chunk)
+
     def check(self, chunk: Chunk, collector: Collector) -> None:
-        for name, where, select in self.columns:
+        caught = chunk.cache[_CAUGHT] if _CAUGHT in chunk.cache else self._screen(chunk)
+        for name, where, _ in self.columns:
+            if name not in caught:
+                continue
             col = chunk.column(self.positions[name])
-            candidates = select(chunk, col) & _bools(pc.not_equal(col, ""))
-            if not candidates.any():
-                continue
-            idx = np.flatnonzero(candidates)
-            cells = col.take(pa.array(idx))
-            hits = _bools(pc.match_substring_regex(cells, _SCREEN))
-            if not hits.any():
-                continue
             found: dict[str, tuple[list[int], str]] = {}
-            for i in np.flatnonzero(hits):
-                text = cells[int(i)].as_py()
+            for i in caught[name]:
+                text = col[int(i)].as_py()
                 result = find_personal(text, where)
                 if result:
                     rows, _ = found.setdefault(result[0], ([], result[1]))
-                    rows.append(int(chunk.rows[idx[i]]))
+                    rows.append(int(chunk.rows[i]))
                     collector.redact(text, result[1])
             for code, (rows, masked) in found.items():
                 collector.add(code, field=name, rows=rows, value=masked)
 
+    def _screen(self, chunk: Chunk) -> dict[str, np.ndarray]:
+        """Per column, the positions of the cells the combined pattern catches.
 
-def _not_in(name: str, codes: pa.Array) -> Callable[[Chunk, pa.Array], np.ndarray]:
+        A column where most cells are candidates is screened whole; the few candidates of the
+        other columns (a coded column's cells that are not codes) are screened together, in
+        one pass, because compiling the pattern costs more than screening a few cells.
+        """
+        caught: dict[str, np.ndarray] = {}
+        sparse: list[tuple[str, np.ndarray, pa.Array]] = []
+        for name, _, select in self.columns:
+            position = self.positions[name]
+            col = chunk.column(position)
+            candidates = select(chunk, col) & ~empty_mask(chunk, position)
+            idx = np.flatnonzero(candidates)
+            if len(idx) * 4 >= len(col):
+                hits = _bools(pc.match_substring_regex(col, _SCREEN)) & candidates
+                caught[name] = np.flatnonzero(hits)
+            elif len(idx):
+                sparse.append((name, idx, col.take(pa.array(idx))))
+        if sparse:
+            cells = pa.concat_arrays([c for _, _, c in sparse])
+            hits = _bools(pc.match_substring_regex(cells, _SCREEN))
+            start = 0
+            for name, idx, part in sparse:
+                caught[name] = idx[hits[start : start + len(part)]]
+                start += len(part)
+        return {name: where for name, where in caught.items() if len(where)}
+
+
+def _not_in(
+    position: int, codes: CodeList, missing: pa.Array
+) -> Callable[[Chunk, pa.Array], np.ndarray]:
+    """Select a coded column's cells that are neither blank nor one of its codes."""
+
     def select(chunk: Chunk, col: pa.Array) -> np.ndarray:
-        cached = chunk.cache.get(("not-in-codelist", name))
-        return cached if cached is not None else ~_bools(pc.is_in(col, value_set=codes))
+        return (code_index(chunk, position, codes) < 0) & ~blank_mask(chunk, position, missing)
 
     return select
 

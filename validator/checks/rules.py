@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 from ..report import Collector
 from ..standard import Standard, SubmissionType
 from ..table import Chunk
+from .columns import text_buffers
 
 PERIOD_FIELD = "period"
 WEIGHT_FIELD = "weight"
@@ -364,23 +365,44 @@ def iso_days(chunk: Chunk, position: int) -> np.ndarray:
 
 
 def _iso_days(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    shaped = _bools(pc.match_substring_regex(col, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
+    """Read on the text's bytes: exactly ten ASCII characters, digits and two dashes."""
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks() if col.num_chunks else pa.array([], pa.string())
+    if col.null_count:
+        col = pc.fill_null(col, "")
     days = np.full(len(col), np.datetime64("NaT"), dtype="datetime64[D]")
-    if not shaped.any():
+    offsets, data = text_buffers(col)
+    where = np.flatnonzero(np.diff(offsets) == 10)
+    if not len(where):
         return days
-    text = pc.if_else(pa.array(shaped), col, "1970-01-01")
-    parts = [pc.cast(pc.utf8_slice_codeunits(text, a, b), pa.int32()).to_numpy() for a, b in _YMD]
-    year, month, day = parts
-    ok = shaped & (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
-    year, month = np.where(ok, year, 1970), np.where(ok, month, 1)
-    start = (year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month - 1)
-    length = ((start + 1).astype("datetime64[D]") - start.astype("datetime64[D]")).astype(int)
-    ok &= day <= length
-    days[ok] = start[ok].astype("datetime64[D]") + (day[ok] - 1)
+    # one row per character position; subtracting "0" wraps anything below it past 9
+    text = data[offsets[where] + np.arange(10)[:, None]] - np.uint8(ord("0"))
+    ok = (text[_DIGITS] <= 9).all(axis=0) & (text[4] == _DASH) & (text[7] == _DASH)
+    n = text.astype(np.int32)
+    year = n[0] * 1000 + n[1] * 100 + n[2] * 10 + n[3]
+    month = n[5] * 10 + n[6]
+    day = n[8] * 10 + n[9]
+    ok &= (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
+    month = np.where(ok, month, 1)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    ok &= day <= _MONTH_DAYS[month] + (leap & (month == 2))
+    days[where[ok]] = _days_since_1970(year[ok], month[ok], day[ok]).astype("datetime64[D]")
     return days
 
 
-_YMD = ((0, 4), (5, 7), (8, 10))
+_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9]
+_DASH = np.uint8((ord("-") - ord("0")) % 256)  # "-" after the same wrapping subtraction
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _days_since_1970(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Days from 1970-01-01 to each proleptic Gregorian date (H. Hinnant's days_from_civil)."""
+    year = year - (month <= 2)
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * np.where(month > 2, month - 3, month + 9) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era.astype(np.int64) * 146097 + day_of_era - 719468
 
 
 def _long_date(d: date) -> str:
