@@ -170,12 +170,6 @@ def test_a_utf16_file_is_refused_with_exit_2_and_no_traceback(capsys, tmp_path):
         assert "COULD NOT CHECK" in out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="readers.py treats Excel's UTF-16 'Unicode text' export as binary ('holds binary data "
-    "(NUL bytes)'), which tells the officer nothing about how to save it; it should read it or "
-    "say it is UTF-16 and ask for 'CSV UTF-8'",
-)
 def test_a_utf16_file_is_read_or_named_as_unicode_text(capsys, tmp_path):
     path = hostile.utf16_unicode_text(tmp_path)
     status, out, _ = run(capsys, "validate", path)

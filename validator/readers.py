@@ -196,6 +196,13 @@ def _scan(fh: IO[bytes], start: int = 0) -> str:
             "The file is empty.",
             "You need to save the return with its header row and data, then upload it again.",
         )
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError(
+            "not-a-table",
+            "This file is saved as UTF-16 text (Excel's 'Unicode Text'), not as a CSV file.",
+            "In Excel, choose File, Save As, and the type 'CSV UTF-8 (Comma delimited)'; then "
+            "check that file.",
+        )
     for magic, what in _BINARY_MAGIC:
         if first.startswith(magic):
             raise InputError(

@@ -31,10 +31,6 @@ PERIOD_FIELD = "period"
 WEIGHT_FIELD = "weight"
 NUMERATOR_FIELD = "numerator"
 DENOMINATOR_FIELD = "denominator"
-# Not in the standard (yet): how far from the median a weight may be before we warn, and how
-# far the weights' sum may be from the metadata's weight_total. Both only raise warnings.
-WEIGHT_RATIO = 10
-WEIGHTS_TOTAL_TOLERANCE = 0.01
 _FY = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -84,7 +80,11 @@ class RulesCheck:
         }
         self.boroughs_seen: dict[str, int] = {}
         self.periods_seen: dict[str, int] = {}
-        self.weights = WeightRule(self.metadata.get("weight_total"))
+        self.weights = WeightRule(
+            self.metadata.get("weight_total"),
+            ratio=standard.rules["weight_ratio"],
+            tolerance=standard.rules["weight_total_tolerance"],
+        )
         self.sums: dict[tuple, list[float]] = {}
         self.totals: dict[tuple, tuple[int, float, float]] = {}
         self.broken_groups: set[tuple] = set()
@@ -299,8 +299,10 @@ class RulesCheck:
 class WeightRule:
     """Weights not absurd (against the median of the first chunk), and their total."""
 
-    def __init__(self, expected_total: float | None) -> None:
+    def __init__(self, expected_total: float | None, ratio: float, tolerance: float) -> None:
         self.expected = expected_total
+        self.ratio = ratio
+        self.tolerance = tolerance
         self.total = 0.0
         self.median: float | None = None
         self.pending: list[tuple[np.ndarray, np.ndarray]] = []
@@ -320,18 +322,18 @@ class WeightRule:
 
     def _flag(self, rows: np.ndarray, weights: np.ndarray, collector: Collector) -> None:
         assert self.median is not None
-        extreme = (weights > self.median * WEIGHT_RATIO) | (weights < self.median / WEIGHT_RATIO)
+        extreme = (weights > self.median * self.ratio) | (weights < self.median / self.ratio)
         if extreme.any():
             collector.add(
                 "weight-extreme", field=WEIGHT_FIELD, rows=rows[extreme],
-                value=_plain(weights[extreme][0]), ratio=WEIGHT_RATIO,
+                value=_plain(weights[extreme][0]), ratio=_plain(self.ratio),
                 median=_plain(self.median),
             )  # fmt: skip
 
     def finish(self, collector: Collector) -> None:
         if not self.expected or self.total <= 0:
             return
-        if abs(self.total - self.expected) > WEIGHTS_TOTAL_TOLERANCE * self.expected:
+        if abs(self.total - self.expected) > self.tolerance * self.expected:
             collector.add(
                 "weights-total", field=WEIGHT_FIELD, total=f"{self.total:,.0f}",
                 expected=f"{float(self.expected):,.0f}", value=_plain(self.total),
