@@ -19,7 +19,6 @@ from validator.template import (
     CODES_SHEET,
     README_SHEET,
     template_version,
-    version_notice,
     write_blank_csv,
     write_template,
 )
@@ -130,15 +129,26 @@ def test_prompts_fit_excels_limits(templates):
 def test_version_stamp_is_read_back(templates):
     for kind, path in templates.items():
         assert template_version(path) == (kind, STANDARD.version)
-        assert version_notice(path) is None
+        with path.open("rb") as fh:
+            fh.seek(7)
+            assert template_version(fh) == (kind, STANDARD.version)
+            assert fh.tell() == 7
 
 
-def test_a_template_from_another_version_is_named_as_such(tmp_path):
+def test_a_filled_template_from_another_version_is_named_when_validated(tmp_path):
     older = dataclasses.replace(STANDARD, version="0.9.0")
     path = write_template("resident-survey", tmp_path / "old.xlsx", standard=older)
     assert template_version(path) == ("resident-survey", "0.9.0")
-    notice = version_notice(path)
-    assert notice and "version 0.9.0" in notice and STANDARD.version in notice
+    path = _fill(path, tmp_path / "old-filled.xlsx", "resident-survey")
+    with path.open("rb") as upload:
+        reports = [validate(path), validate(upload)]
+    for report in reports:
+        (finding,) = [f for f in report.findings if f.code == "template-other-version"]
+        assert finding.severity == "warning"
+        assert "version 0.9.0" in finding.message and STANDARD.version in finding.message
+    current = write_template("resident-survey", tmp_path / "new.xlsx")
+    current = _fill(current, tmp_path / "new-filled.xlsx", "resident-survey")
+    assert "template-other-version" not in validate(current).codes
 
 
 def test_a_workbook_that_is_not_a_template_has_no_version(tmp_path):

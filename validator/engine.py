@@ -65,11 +65,13 @@ def validate(
         copy = rewindable(source)
         source, copy = copy, (copy if copy is not source else None)
     try:
+        stamp = _template_stamp(source)
         table = read_table(source, sheet=sheet)
         try:
             return _run(
-                standard, table, type, borough, period, metadata, progress, source, all_rows
-            )
+                standard, table, type, borough, period, metadata, progress, source, all_rows,
+                stamp,
+            )  # fmt: skip
         finally:
             close = getattr(table.chunks, "close", None)
             if close:
@@ -77,6 +79,15 @@ def validate(
     finally:
         if copy is not None:
             copy.close()
+
+
+def _template_stamp(source: Any) -> tuple[str, str] | None:
+    """The (type, version) stamp of a workbook made from the standard's template, if it is one."""
+    if not (isinstance(source, str | os.PathLike) or hasattr(source, "read")):
+        return None  # a DataFrame
+    from .template import template_version
+
+    return template_version(source)
 
 
 def _standard(version: str | None) -> Standard:
@@ -110,12 +121,14 @@ def _check_options(standard: Standard, kind: str | None, borough: str | None, pe
 
 def _run(
     standard, table: Table, kind, borough, period, metadata, progress, source,
-    all_rows: bool = False,
+    all_rows: bool = False, stamp: tuple[str, str] | None = None,
 ) -> Report:  # fmt: skip
     inferred = kind is None
     kind = kind or infer_type(table.header, standard)
     sub = standard.submission_types[kind]
     collector = Collector(sheet=table.sheet, all_rows=all_rows)
+    if stamp and stamp[1] != standard.version:
+        collector.add("template-other-version", template_version=stamp[1], version=standard.version)
     positions, trailing = match_header(table.header, sub, collector)
     collector.set_columns(positions)
     rows = 0

@@ -251,6 +251,18 @@ _ENTRIES = [
         "A formula's result was not saved, so the cell reads as blank.",
         "Open the workbook in Excel and save it, or paste the values in place of the formulas.",
     ),
+    _t(
+        "template-other-version",
+        "structure",
+        "warning",
+        "Template from another version",
+        "The workbook was made from the template of a different version of the standard than "
+        "the one it was checked against, so columns or codes may have changed between the two.",
+        "This workbook was made from the template for version {template_version} of the "
+        "standard; it was checked against version {version}.",
+        "Download the version {version} template and copy your rows into it, or check the file "
+        "against version {template_version} if that is the version this return follows.",
+    ),
     # The Table Schema: the same rules a stock Frictionless tool checks.
     _t(
         "type-error",

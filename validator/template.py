@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 from defusedxml import ElementTree
 from openpyxl import Workbook
@@ -80,32 +81,25 @@ def write_blank_csv(type: str, path: Path, standard: Standard | None = None) -> 
     return path
 
 
-def template_version(path: str | Path) -> tuple[str, str] | None:
+def template_version(source: str | Path | BinaryIO) -> tuple[str, str] | None:
     """The (type, standard version) a workbook was generated for, or None if it is not a template.
 
     Reads only the workbook's custom properties, safely: a file that is not a workbook, or a
-    workbook without the stamp, gives None rather than an error.
+    workbook without the stamp, gives None rather than an error. A file object is left where
+    it was.
     """
-    props = _custom_properties(Path(path))
+    if hasattr(source, "read"):
+        start = source.tell()
+        try:
+            props = _custom_properties(source)
+        finally:
+            source.seek(start)
+    else:
+        props = _custom_properties(Path(source))
     if props.get(STAMP_STANDARD) != load_standard().package.get("name"):
         return None
     kind, version = props.get(STAMP_TYPE), props.get(STAMP_VERSION)
     return (kind, version) if kind and version else None
-
-
-def version_notice(path: str | Path, standard: Standard | None = None) -> str | None:
-    """A plain-English note when a workbook is a template from another version of the standard."""
-    standard = standard or load_standard()
-    stamp = template_version(path)
-    if stamp is None or stamp[1] == standard.version:
-        return None
-    kind, version = stamp
-    return (
-        f"This workbook was made from the {kind} template of version {version} of the standard; "
-        f"the current version is {standard.version}. Download the {standard.version} template "
-        "and copy your rows into it, or name version "
-        f"{version} when you validate if that is the version this return follows."
-    )
 
 
 # --- sheets ------------------------------------------------------------------------------------
@@ -233,7 +227,7 @@ def _stamp(workbook: Workbook, standard: Standard, type: str) -> None:
         workbook.custom_doc_props.append(StringProperty(name=name, value=value))
 
 
-def _custom_properties(path: Path) -> dict[str, str]:
+def _custom_properties(path: Path | BinaryIO) -> dict[str, str]:
     """Name → text of a workbook's custom document properties; {} for anything unreadable."""
     try:
         with zipfile.ZipFile(path) as archive:
