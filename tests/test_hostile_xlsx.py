@@ -13,6 +13,7 @@ import defusedxml
 import hostile_xlsx as hostile
 import openpyxl
 import pytest
+from streams import ForwardOnly
 
 from validator.table import InputError
 from validator.xlsx import read_xlsx
@@ -79,22 +80,10 @@ def test_a_file_object_is_checked_the_same_way_as_a_path(tmp_path, build):
 
 
 def test_a_stream_that_cannot_seek_is_checked_too(tmp_path):
-    class Pipe(io.RawIOBase):
-        def __init__(self, data: bytes) -> None:
-            self._data = io.BytesIO(data)
-
-        def readable(self) -> bool:
-            return True
-
-        def readinto(self, buffer) -> int:
-            chunk = self._data.read(len(buffer))
-            buffer[: len(chunk)] = chunk
-            return len(chunk)
-
     with pytest.raises(InputError) as caught:
-        read_all(Pipe(hostile.pdf_renamed(tmp_path).read_bytes()))
+        read_all(ForwardOnly(hostile.pdf_renamed(tmp_path).read_bytes()))
     assert caught.value.code == "not-a-table"
-    _, rows = read_all(Pipe(hostile.whole_sheet_dimension(tmp_path).read_bytes()))
+    _, rows = read_all(ForwardOnly(hostile.whole_sheet_dimension(tmp_path).read_bytes()))
     assert rows == [["E09000030", "2025-26"]]
 
 

@@ -8,12 +8,11 @@ only a few bits of each hash) to show that a shared hash never becomes a false d
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from streams import ForwardOnly
 
 from validator import readers, validate
 from validator.checks.unique import UniqueKey, hash_text
@@ -109,21 +108,6 @@ def _repeated_rows(report) -> list[int]:
     return finding.rows
 
 
-class _Stream(io.RawIOBase):
-    """A file object that can only be read forwards, like an upload or a pipe."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = io.BytesIO(data)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        chunk = self._data.read(len(buffer))
-        buffer[: len(chunk)] = chunk
-        return len(chunk)
-
-
 def test_repeats_across_chunks_are_reported_for_a_path_a_stream_and_a_dataframe(
     tmp_path, small_chunks
 ):
@@ -134,7 +118,7 @@ def test_repeats_across_chunks_are_reported_for_a_path_a_stream_and_a_dataframe(
     by_path = validate(path, type="resident-survey", progress=seen.append)
     assert _repeated_rows(by_path) == expected
     assert seen == [50, 100, 150, 200, 250, 300, 350, 400]  # progress after every chunk
-    by_stream = validate(_Stream(path.read_bytes()), type="resident-survey")
+    by_stream = validate(ForwardOnly(path.read_bytes()), type="resident-survey")
     assert _repeated_rows(by_stream) == expected
     by_frame = validate(frame, type="resident-survey")
     assert _repeated_rows(by_frame) == expected
