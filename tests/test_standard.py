@@ -160,3 +160,15 @@ def test_blank_templates_have_exactly_the_schema_headers():
         with path.open(newline="") as fh:
             rows = list(csv.reader(fh))
         assert rows == [submission.field_names]
+
+
+def test_each_role_the_rules_rely_on_is_played_by_exactly_one_field():
+    expected = {
+        "resident-survey": {"borough", "period", "weight"},
+        "service-data": {"borough", "period", "measure", "breakdown", "breakdown_value",
+                         "numerator", "denominator"},
+    }  # fmt: skip
+    for name, roles in expected.items():
+        fields = STANDARD.submission_types[name].fields
+        played = [f.role for f in fields if f.role]
+        assert sorted(played) == sorted(roles), name

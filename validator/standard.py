@@ -66,6 +66,7 @@ class Field:
     constraints: dict[str, Any]
     codelist: str | None = None
     asked_when: AskedWhen | None = None
+    role: str | None = None
 
     @property
     def required(self) -> bool:
@@ -101,6 +102,10 @@ class SubmissionType:
             if f.name == name:
                 return f
         raise KeyError(name)
+
+    def role(self, role: str) -> str | None:
+        """The name of the field that plays ``role`` (the schema's ``role`` property), if any."""
+        return next((f.name for f in self.fields if f.role == role), None)
 
 
 @dataclass(frozen=True)
@@ -339,6 +344,7 @@ def _submission_type(
                 constraints=dict(f.get("constraints", {})),
                 codelist=single.get(f["name"]),
                 asked_when=AskedWhen(asked["field"], tuple(asked["values"])) if asked else None,
+                role=f.get("role"),
             )
         )
     return SubmissionType(
