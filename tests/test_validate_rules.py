@@ -142,7 +142,7 @@ def test_measure_and_breakdown_must_suit_service_data(tmp_path):
         ("respondent_id", "AB123456C", "personal-ni-number", "AB*******"),
         ("respondent_id", "07700900123", "personal-phone", "********123"),
         ("mode", "SW1A 1AA", "personal-postcode", "SW1A ***"),
-        ("sex", "12/04/1980", "personal-date-of-birth", "**/**/1980"),
+        ("sex", "DOB 12/04/1980", "personal-date-of-birth", "DOB **/**/1980"),
     ],
 )
 def test_personal_data_is_an_error_and_never_echoed(tmp_path, column, value, code, shown):

@@ -85,7 +85,7 @@ def annotate(
         report = validate(source, sheet=sheet, all_rows=True, **validate_options)
     else:
         _check_report(report)
-        _check_safe(source, report.sheet)
+    header_row = _header_row(source, report.sheet)
     if report.summary.get("rows", 0) > MAX_ANNOTATE_ROWS:
         raise InputError(
             "invalid-option",
@@ -101,8 +101,8 @@ def annotate(
             "Annotate the workbook the report was made from.",
         )
     data = workbook[report.sheet]
-    _mark_cells(data, report.findings)
-    _write_problems(workbook, data, report)
+    _mark_cells(data, report.findings, header_row)
+    _write_problems(workbook, data, report, header_row)
     _save(workbook, output)
     return report
 
@@ -158,12 +158,17 @@ def _check_report(report: Report) -> None:
         )
 
 
-def _check_safe(source: Path, sheet: str | None) -> None:
-    """Refuse a hostile workbook before openpyxl loads it whole (the reader checks the archive)."""
+def _header_row(source: Path, sheet: str | None) -> int:
+    """The row the reader took the headings from, where a finding about a column is marked.
+
+    Reading the sheet's first rows also refuses a hostile workbook before openpyxl loads it
+    whole (the reader checks the archive first).
+    """
     table = read_xlsx(source, sheet=sheet)
     close = getattr(table.chunks, "close", None)
     if close:
         close()
+    return table.header_row
 
 
 # --- the workbook ------------------------------------------------------------------------------
@@ -189,12 +194,11 @@ def _save(workbook: Workbook, output: Path) -> None:
         raise
 
 
-def _mark_cells(sheet: Worksheet, findings: Iterable[Finding]) -> None:
+def _mark_cells(sheet: Worksheet, findings: Iterable[Finding], header_row: int) -> None:
     """Fill and comment every cell with a finding; one comment lists all of a cell's findings."""
-    header = _header_row(sheet)
     by_cell: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
-        for ref in finding_cells(finding, header):
+        for ref in finding_cells(finding, header_row):
             by_cell[_anchor(sheet, ref)].append(finding)
     for ref, found in by_cell.items():
         cell = sheet[ref]
@@ -215,17 +219,6 @@ def _comment_entry(finding: Finding) -> str:
     label = "Error" if finding.severity == "error" else "Warning"
     entry = f"{label} ({finding.code}): {finding.message}"
     return f"{entry}\n{finding.hint}" if finding.hint else entry
-
-
-def _header_row(sheet: Worksheet) -> int:
-    """The first visible row with a value: where the reader found the header."""
-    for row in sheet.iter_rows():
-        number = row[0].row
-        if sheet.row_dimensions[number].hidden:
-            continue
-        if any(cell.value not in (None, "") for cell in row):
-            return number
-    return 1
 
 
 def _anchor(sheet: Worksheet, ref: str) -> str:
@@ -251,7 +244,7 @@ def problems_sheet_name(workbook: Workbook) -> str:
     return name
 
 
-def _write_problems(workbook: Workbook, data: Worksheet, report: Report) -> None:
+def _write_problems(workbook: Workbook, data: Worksheet, report: Report, header_row: int) -> None:
     """Add the Problems sheet after the data sheet, one row per finding in the report's order."""
     active = workbook.active
     problems = workbook.create_sheet(problems_sheet_name(workbook), workbook.index(data) + 1)
@@ -259,9 +252,8 @@ def _write_problems(workbook: Workbook, data: Worksheet, report: Report) -> None
     problems.append(PROBLEMS_HEADER)
     for cell in problems[1]:
         cell.font = Font(bold=True)
-    header = _header_row(data)
     for number, finding in enumerate(report.findings, start=2):
-        cells = finding_cells(finding, header)
+        cells = finding_cells(finding, header_row)
         values = [
             finding.severity,
             finding.code,

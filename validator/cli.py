@@ -332,11 +332,25 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_template(args: argparse.Namespace) -> int:
     from .template import write_blank_csv, write_template
 
-    suffix = ".csv" if args.csv else ".xlsx"
-    output = args.output or Path(f"{args.type}{suffix}")
-    write = write_blank_csv if args.csv else write_template
+    csv = _template_is_csv(args.output, args.csv)
+    output = args.output or Path(f"{args.type}{'.csv' if csv else '.xlsx'}")
+    write = write_blank_csv if csv else write_template
     print(f"wrote {write(args.type, output)}")
     return EXIT_OK
+
+
+def _template_is_csv(output: Path | None, csv: bool) -> bool:
+    """Whether to write a blank CSV: asked for with --csv, or named so by --output's suffix."""
+    if output is None:
+        return csv
+    suffix = output.suffix.lower()
+    if suffix == ".csv" or (suffix == ".xlsx" and not csv):
+        return suffix == ".csv"
+    raise InputError(
+        "invalid-option",
+        f"Cannot write {'a blank CSV' if csv else 'an Excel workbook'} to {output.name}.",
+        "Name the file ending .xlsx for the workbook, or .csv for a blank CSV.",
+    )
 
 
 def cmd_fix(args: argparse.Namespace) -> int:

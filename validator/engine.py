@@ -28,7 +28,7 @@ from .checks.privacy import PrivacyCheck
 from .checks.rules import RulesCheck, financial_year
 from .checks.structure import infer_type, match_header
 from .findings import CATALOGUE, column_letter
-from .readers import read_ahead, read_table, rewindable
+from .readers import read_ahead, read_table, require_binary, rewindable
 from .report import Collector, Report
 from .standard import Standard, StandardError, load_standard
 from .table import Chunk, InputError, Table
@@ -58,10 +58,19 @@ def validate(
     Bad data comes back as findings; only an unusable call or an unreadable input raises
     ``InputError``.
     """
+    if metadata is not None and not isinstance(metadata, dict):
+        raise InputError("invalid-option", "The submission metadata is not a JSON object.")
+    meta = metadata or {}
+    standard_version = _agree("standard_version", standard_version, meta)
     standard = _standard(standard_version)
+    _check_metadata(standard, meta)
+    type = _agree("submission_type", type, meta)
+    borough = _agree("borough", borough, meta)
+    period = _agree("period", period, meta)
     _check_options(standard, type, borough, period)
     copy = None
     if hasattr(source, "read"):  # a key repeated across chunks may need a second read
+        require_binary(source)
         copy = rewindable(source)
         source, copy = copy, (copy if copy is not source else None)
     try:
@@ -99,6 +108,55 @@ def _standard(version: str | None) -> Standard:
         ) from exc
 
 
+_OPTION_NAMES = {
+    "standard_version": "version of the standard",
+    "submission_type": "kind of return",
+    "borough": "borough",
+    "period": "period",
+}
+
+
+def _agree(name: str, option: str | None, metadata: dict[str, Any]) -> str | None:
+    """The option, or the metadata's value when the option is not given; both must agree."""
+    said = metadata.get(name)
+    if option is None or said is None:
+        return option if option is not None else said
+    if option != said:
+        what = _OPTION_NAMES[name]
+        raise InputError(
+            "invalid-option",
+            f"The {what} given ({option}) is not the {what} in the submission metadata ({said}).",
+            f"Correct the submission metadata's '{name}', or leave the option out.",
+        )
+    return option
+
+
+def _check_metadata(standard: Standard, metadata: dict[str, Any]) -> None:
+    """Each property the metadata gives must be valid for the standard's metadata schema.
+
+    Properties the schema requires may be missing: a return can be checked before the
+    submission is complete (the portal asks for the contact when it is submitted).
+    """
+    if not metadata:
+        return
+    import jsonschema
+
+    checker = jsonschema.Draft202012Validator(
+        standard.metadata_schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    errors = [e for e in checker.iter_errors(metadata) if e.validator != "required"]
+    error = min(errors, key=lambda e: [str(p) for p in e.path], default=None)
+    if error is None:
+        return
+    where = ".".join(str(p) for p in error.path)
+    subject = f"the property '{where}'" if where else "it"
+    raise InputError(
+        "invalid-option",
+        f"The submission metadata is not valid: {subject} is wrong ({error.message}).",
+        "Correct the metadata file; `lsids standard` describes each property.",
+    )
+
+
 def _check_options(standard: Standard, kind: str | None, borough: str | None, period: str | None):
     if kind is not None and kind not in standard.submission_types:
         known = ", ".join(sorted(standard.submission_types))
@@ -129,7 +187,7 @@ def _run(
     collector = Collector(sheet=table.sheet, all_rows=all_rows)
     if stamp and stamp[1] != standard.version:
         collector.add("template-other-version", template_version=stamp[1], version=standard.version)
-    positions, trailing = match_header(table.header, sub, collector)
+    positions, trailing = match_header(table.header, sub, collector, header_row=table.header_row)
     collector.set_columns(positions)
     rows = 0
     if collector.has_errors("structure"):

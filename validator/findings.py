@@ -206,6 +206,18 @@ _ENTRIES = [
         "Rename the heading to '{field}' so every tool reads it.",
     ),
     _t(
+        "headings-not-on-first-row",
+        "structure",
+        "warning",
+        "Headings not on the first row",
+        "The column headings are below a title, notes or blank rows. The validator found them "
+        "and read the data from the row below, but other tools (stock Frictionless, the GLA's "
+        "own) read the headings from row 1.",
+        "The headings are on row {row}; the rows above them were not read.",
+        "Check that nothing above the headings belongs in the return, then delete those rows so "
+        "the headings are on row 1.",
+    ),
+    _t(
         "hidden-sheet-ignored",
         "structure",
         "warning",
@@ -282,7 +294,7 @@ _ENTRIES = [
         "Required value missing",
         "A column that must have a value in every row is blank.",
         "Enter a value for '{field}' ({title}).",
-        "Every row needs a {title_lower}. For example: {example}.",
+        "Every row needs {a_title}. For example: {example}.",
     ),
     _t(
         "not-in-codelist",
@@ -432,7 +444,7 @@ _ENTRIES = [
         "error",
         "Numerator larger than denominator",
         "The numerator counts part of the denominator, so it cannot be larger.",
-        "The numerator is larger than the denominator.",
+        "The numerator {numerator} is more than the denominator {denominator}.",
         "Check both figures; the numerator counts people within the denominator.",
     ),
     _t(
@@ -524,7 +536,7 @@ _ENTRIES = [
         "privacy",
         "error",
         "Person's name",
-        "A free-text cell holds what looks like a person's name (a title such as Mr or Mrs "
+        "A cell holds what looks like a person's name (a title such as Mr or Mrs "
         "followed by a name).",
         "'{field}' holds what looks like a person's name.",
         "Delete the name.",
@@ -620,6 +632,7 @@ PLACEHOLDERS: dict[str, str] = {
     "field": "column",
     "title": "column title",
     "title_lower": "column title",
+    "a_title": "a column title",
     "value": "value",
     "letter": "column letter",
     "type": "kind of return",

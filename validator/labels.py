@@ -102,7 +102,9 @@ class LabelMatcher:
 
     def _reason(self, value: str, key: str, code: str) -> str:
         written = value.strip()
-        if key not in self._by_label or (" " not in written and written.lower() == code.lower()):
+        if " " not in written and written.lower() == code.lower():
+            return "the code written in another case or spacing"
+        if key not in self._by_label and not self.borough_names:
             return "the code written in another case or spacing"
         if self.borough_names:
             return f"borough name turned into its GSS code ({self.codes.codes[code]})"

@@ -86,6 +86,7 @@ def read_table(source: Any, *, sheet: str | None = None, chunk_rows: int | None 
             return _read_xlsx(path, sheet)
         return read_csv(path, chunk_rows=chunk_rows)
     if hasattr(source, "read"):
+        require_binary(source)
         fh = rewindable(source)
         head = fh.read(8)
         fh.seek(0)
@@ -113,6 +114,16 @@ def _read_xlsx(source: Any, sheet: str | None) -> Table:
             "Save the sheet as CSV (comma separated) and check that instead.",
         ) from exc
     return read_xlsx(source, sheet=sheet)
+
+
+def require_binary(fh: Any) -> None:
+    """Refuse a file object opened in text mode: the reader needs the bytes to tell the encoding."""
+    if isinstance(fh, io.TextIOBase) or isinstance(fh.read(0), str):
+        raise InputError(
+            "not-a-table",
+            "The file was opened as text; the validator needs to read it in binary mode.",
+            "Open the file with open(path, 'rb') and pass that, or pass the path itself.",
+        )
 
 
 def rewindable(fh: IO[bytes]) -> IO[bytes]:
@@ -274,6 +285,10 @@ def _csv_chunks(
     fh: IO[bytes] = Path(source).open("rb") if own else source  # type: ignore[arg-type]  # noqa: SIM115 (closed below)
     names = [f"c{i}" for i in range(len(header))]
     bad: list[int] = []
+    if not _rows_after_header(fh):
+        if own:
+            fh.close()
+        return
 
     def on_invalid(row: Any) -> str:
         bad.append(row.number)
@@ -330,6 +345,15 @@ def _csv_chunks(
     finally:
         if own:
             fh.close()
+
+
+def _rows_after_header(fh: IO[bytes]) -> bool:
+    """Whether anything follows the header line (pyarrow cannot skip a header with no newline)."""
+    start = fh.tell()
+    fh.readline(MAX_LINE_BYTES + 1)
+    more = fh.read(1) != b""
+    fh.seek(start)
+    return more
 
 
 def _batches(reader: Any) -> Iterator[pa.RecordBatch]:

@@ -86,7 +86,11 @@ class Chunk:
 
 @dataclass
 class Table:
-    """A readable table: its header, its rows in chunks, and what the reader noticed."""
+    """A readable table: its header, its rows in chunks, and what the reader noticed.
+
+    ``header_row`` is the spreadsheet row the headings were read from (1 unless the reader found
+    them lower down, below a title or blank rows); data row numbers are counted the same way.
+    """
 
     header: list[str]
     chunks: Iterator[Chunk]
@@ -97,3 +101,4 @@ class Table:
     encoding: str | None = None
     delimiter: str | None = None
     name: str | None = None
+    header_row: int = 1

@@ -12,7 +12,6 @@ from collections import Counter
 from .field_codes import FieldCodes
 from .standard import Standard, SubmissionType
 
-PERIOD_FIELD = "period"  # the standard's name for the column holding the financial year
 _TYPE_WORDS = {
     "string": "text",
     "date": "date, as YYYY-MM-DD",
@@ -147,8 +146,9 @@ def _format_paragraphs(sub: SubmissionType) -> list[tuple[str, str]]:
                 "round or hide small numbers: the GLA does that before it publishes anything.",
             )
         )
-    if PERIOD_FIELD in sub.field_names:
-        period = sub.field(PERIOD_FIELD)
+    period_field = sub.role("period")
+    if period_field:
+        period = sub.field(period_field)
         out.append(
             (
                 "text",

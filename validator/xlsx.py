@@ -5,9 +5,11 @@ Then openpyxl's own streaming sheet parser reads only the rows the file really h
 that claims the whole sheet costs nothing — in chunks, so a large sheet never sits in memory twice.
 
 What a person would not see is not read: hidden sheets and hidden rows are skipped and reported.
-Merged cells are read as their top-left value with the rest blank. Leading blank rows before the
-header, and trailing blank rows and columns, are ignored; blank rows between data rows are reported
-as ``RowIssue``s and left out of the chunks. Row numbers are the sheet's own.
+Merged cells are read as their top-left value with the rest blank. The headings need not be on
+row 1: they are looked for among the first non-blank rows (``structure.header_index``), so a title
+or notes above the table are skipped, with a note naming the heading row. Leading blank rows, and
+trailing blank rows and columns, are ignored; blank rows between data rows are reported as
+``RowIssue``s and left out of the chunks. Row numbers are the sheet's own.
 
 ``Table.issues`` and the notes about hidden rows and uncalculated formulas are complete only once
 ``Table.chunks`` has been read to the end; notes about sheets and merged cells are there at once.
@@ -68,10 +70,13 @@ def read_xlsx(source: str | os.PathLike[str] | BinaryIO, sheet: str | None = Non
         resources.member = _open_part(resources.archive, layout.part)
         notes = list(layout.notes)
         merges = facts.merged.get(layout.part, [])
-        if merges:
-            notes.append(_merged_note(merges))
         reader = _SheetReader(resources.member, layout, merges, notes)
         header = reader.read_header()
+        if reader.header_row > reader.first_row:
+            notes.append(_headings_note(reader.header_row))
+        merges = [m for m in merges if _parse_merges([m])[0].max_row >= reader.header_row]
+        if merges:
+            notes.append(_merged_note(merges))
         chunks = reader.chunks(resources)
         weakref.finalize(chunks, resources.close)
     except BaseException:
@@ -84,6 +89,7 @@ def read_xlsx(source: str | os.PathLike[str] | BinaryIO, sheet: str | None = Non
         issues=reader.issues,
         notes=notes,
         sheet=layout.title,
+        header_row=reader.header_row,
     )
 
 
@@ -343,6 +349,13 @@ def _parse_merges(refs: list[str]) -> list[_Merge]:
     return sorted(merges, key=lambda m: m.min_row)
 
 
+def _headings_note(row: int) -> ReaderNote:
+    from .findings import CATALOGUE, render_template
+
+    code = "headings-not-on-first-row"
+    return ReaderNote(code, render_template(CATALOGUE[code].message, {"row": row}), rows=[row])
+
+
 def _merged_note(refs: list[str]) -> ReaderNote:
     merges = _parse_merges(refs)
     shown = ", ".join(refs[:NOTE_EXAMPLES]) + (", …" if len(refs) > NOTE_EXAMPLES else "")
@@ -365,6 +378,16 @@ class _CellParser(WorkSheetParser):
         if cell["value"] is None and element.find(FORMULA_TAG) is not None:
             cell["data_type"] = _UNCALCULATED
         return cell
+
+
+@dataclass
+class _Row:
+    """A visible row read ahead while looking for the headings, with the blank rows before it."""
+
+    number: int
+    texts: list[str]
+    blank_before: list[int]
+    blank_total: int
 
 
 class _SheetReader:
@@ -398,21 +421,36 @@ class _SheetReader:
         self.issues: list[RowIssue] = []
         self.notes = notes
         self.header_row = 0
+        self.first_row = 0
+        self._replay: list[_Row] = []
 
     def read_header(self) -> list[str]:
-        """The first visible row that is not blank; an empty sheet is an ``InputError``."""
+        """The heading row among the first visible non-blank rows; an empty sheet is an
+        ``InputError``. The rows read past it are kept to be read again as data."""
+        from .checks.structure import HEADER_SEARCH_ROWS, header_index
+        from .standard import load_standard
+
+        candidates: list[_Row] = []
         for number, texts in self._visible_rows():
-            self._pending_blank.clear()
-            self._blank_total = 0
-            self._width = len(texts)
-            self.header_row = number
-            return texts
-        raise InputError(
-            "empty-file",
-            "The sheet is empty: it has no column names and no data.",
-            "Put the column names in the first row and one record in each row below, or name "
-            "the sheet that holds the return.",
-        )
+            candidates.append(_Row(number, texts, self._pending_blank, self._blank_total))
+            self._pending_blank, self._blank_total = [], 0
+            if len(candidates) >= HEADER_SEARCH_ROWS:
+                break
+        if not candidates:
+            raise InputError(
+                "empty-file",
+                "The sheet is empty: it has no column names and no data.",
+                "Put the column names in the first row and one record in each row below, or "
+                "name the sheet that holds the return.",
+            )
+        index = header_index([row.texts for row in candidates], load_standard())
+        header = candidates[index]
+        self._replay = candidates[index + 1 :]
+        self._width = len(header.texts)
+        self.first_row = candidates[0].number
+        self.header_row = header.number
+        self.hidden_rows = [row for row in self.hidden_rows if row > header.number]
+        return header.texts
 
     def chunks(self, resources: _Resources) -> Iterator[Chunk]:
         """Data rows in chunks of ``CHUNK_ROWS``; notes are added once the sheet is read."""
@@ -420,7 +458,7 @@ class _SheetReader:
             chunk_rows = min(CHUNK_ROWS, max(1_000, CHUNK_CELLS // max(self._width, 1)))
             numbers: list[int] = []
             rows: list[list[str]] = []
-            for number, texts in self._visible_rows():
+            for number, texts in self._rows_after_header():
                 self._flush_blank_rows()
                 if len(texts) > self._width:
                     self.issues.append(RowIssue(number, "ragged", self._width, len(texts)))
@@ -442,6 +480,15 @@ class _SheetReader:
         self._same_text.clear()
         arrays = [pa.array(column, type=pa.string()) for column in zip(*rows, strict=True)]
         return Chunk(rows=np.asarray(numbers, dtype=np.int64), arrays=arrays)
+
+    def _rows_after_header(self) -> Iterator[tuple[int, list[str]]]:
+        """The rows read while looking for the headings, then the rest of the sheet."""
+        replay, self._replay = self._replay, []
+        for row in replay:
+            self._pending_blank, self._blank_total = row.blank_before, row.blank_total
+            yield row.number, row.texts
+        self._pending_blank, self._blank_total = [], 0
+        yield from self._visible_rows()
 
     def _visible_rows(self) -> Iterator[tuple[int, list[str]]]:
         """Visible rows that hold a value, as text by column; records hidden and blank rows."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -54,6 +55,8 @@ _TYPE_WORDS = {
         "Enter the date as year-month-day, like {example}.",
     ),
 }
+_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{1,2}:[0-9]{2}")
+_DATE_TIME_KEY = "date-time"
 _NOTE_CODES = {
     "pattern": "pattern-mismatch",
     "maxLength": "too-long",
@@ -102,6 +105,7 @@ class FieldCheck:
         self.params = {
             "title": field.title,
             "title_lower": field.title[:1].lower() + field.title[1:],
+            "a_title": _with_article(field.title[:1].lower() + field.title[1:]),
             "example": field.example,
         }
         words = _TYPE_WORDS.get(field.type)
@@ -186,18 +190,23 @@ class FieldCheck:
             for note in notes:
                 code = "type-error" if note == "type" else _NOTE_CODES.get(note, "type-error")
                 key = f"{code}\x00{value}" if code == "not-in-codelist" else code
+                if code == "type-error" and self.field.type == "date" and _DATE_TIME.match(value):
+                    key = f"{code}\x00{_DATE_TIME_KEY}"  # a workbook cell with a time of day
                 groups.setdefault(key, []).append(row)
                 first.setdefault(key, value)
         for key, group_rows in groups.items():
             code = key.split("\x00", 1)[0]
             extra = self._constraint_params(code)
+            if key.endswith(f"\x00{_DATE_TIME_KEY}"):
+                extra["type_message"] = (
+                    "The cell holds a date and a time of day; the column wants the date only."
+                )
             collector.add(
                 code,
                 field=self.field.name,
                 rows=group_rows,
                 value=first[key],
-                **self.params,
-                **extra,
+                **{**self.params, **extra},
             )
 
     def _constraint_params(self, code: str) -> dict[str, Any]:
@@ -369,3 +378,8 @@ class SchemaCheck:
             ) or sorted({k.split(KEY_SEP)[0] for k in self._reference(fk)})
         listed = ", ".join(codes[:12]) + (", …" if len(codes) > 12 else "")
         return f"Enter one of the codes: {listed}."
+
+
+def _with_article(words: str) -> str:
+    """'an interview date', 'a borough': the words with the article English puts before them."""
+    return ("an " if words[:1].lower() in "aeiou" and words else "a ") + words

@@ -16,18 +16,17 @@ import pyarrow.compute as pc
 from ..report import Collector
 from ..standard import Measure, Standard, SubmissionType
 from ..table import Chunk
-from .columns import code_index, coded_fields, empty_mask
-from .rules import DENOMINATOR_FIELD, NUMERATOR_FIELD, _by_value, _integers
+from .columns import by_value, code_index, coded_fields, empty_mask
+from .rules import integers
 
 
 class DisclosureCheck:
     def __init__(self, standard: Standard, sub: SubmissionType, positions: dict[str, int]):
         self.standard = standard
         self.positions = positions
-        fks = {fk.fields: fk for fk in sub.foreign_keys}
-        self.measure_field = next(
-            (f[0] for f, fk in fks.items() if len(f) == 1 and fk.resource == "measures"), None
-        )
+        self.measure_field = sub.role("measure")
+        self.numerator_field = sub.role("numerator")
+        self.denominator_field = sub.role("denominator")
         self.survey = [
             m
             for m in standard.measures.values()
@@ -42,9 +41,8 @@ class DisclosureCheck:
             base, count = self._tally(chunk, m)
             self.bases[m.id] += base
             self.counts[m.id] += count
-        if self.measure_field and all(
-            n in self.positions for n in (self.measure_field, NUMERATOR_FIELD, DENOMINATOR_FIELD)
-        ):
+        roles = (self.measure_field, self.numerator_field, self.denominator_field)
+        if all(n and n in self.positions for n in roles):
             self._service(chunk, collector)
 
     def _tally(self, chunk: Chunk, m: Measure) -> tuple[int, int]:
@@ -62,12 +60,10 @@ class DisclosureCheck:
         return base, int(per_code[codes.positions(m.numerator_codes)].sum())
 
     def _service(self, chunk: Chunk, collector: Collector) -> None:
-        measures = np.asarray(
-            chunk.column(self.positions[self.measure_field]).to_pylist(), dtype=object
-        )
-        num = _integers(chunk.column(self.positions[NUMERATOR_FIELD]))
-        den = _integers(chunk.column(self.positions[DENOMINATOR_FIELD]))
-        for measure_id, idx in _by_value(measures, np.arange(len(measures))):
+        measures = chunk.column(self.positions[self.measure_field])
+        num = integers(chunk, self.positions[self.numerator_field])
+        den = integers(chunk, self.positions[self.denominator_field])
+        for measure_id, idx in by_value(measures, np.arange(len(measures))):
             measure = self.standard.measures.get(measure_id)
             if measure is None or measure.source_type != "service":
                 continue
@@ -77,17 +73,17 @@ class DisclosureCheck:
         threshold = measure.small_count_threshold
         if threshold:
             small = ~np.isnan(num) & (num > 0) & (num < threshold)
-            for value, small_rows in _by_value(num[small].astype(np.int64), rows[small]):
+            for value, small_rows in by_value(pa.array(num[small].astype(np.int64)), rows[small]):
                 collector.add(
-                    "small-count", field=NUMERATOR_FIELD, rows=small_rows, value=value,
-                    measure=measure.id, threshold=threshold, column_name="numerator",
+                    "small-count", field=self.numerator_field, rows=small_rows, value=value,
+                    measure=f"'{measure.title}'", threshold=threshold, column_name="numerator",
                 )  # fmt: skip
         if measure.min_base:
             low = ~np.isnan(den) & (den < measure.min_base)
-            for value, low_rows in _by_value(den[low].astype(np.int64), rows[low]):
+            for value, low_rows in by_value(pa.array(den[low].astype(np.int64)), rows[low]):
                 collector.add(
-                    "low-base", field=DENOMINATOR_FIELD, rows=low_rows, value=value,
-                    measure=measure.id, threshold=measure.min_base,
+                    "low-base", field=self.denominator_field, rows=low_rows, value=value,
+                    measure=f"'{measure.title}'", threshold=measure.min_base,
                 )  # fmt: skip
 
     def finish(self, collector: Collector) -> None:

@@ -1,14 +1,17 @@
 """The standard's own rules, which a Table Schema cannot say.
 
-Which column plays which part is read from the standard: the borough column is the one whose
-foreign key points at the boroughs code list, the measure column the one pointing at measures,
-the breakdown columns the composite key into breakdown values, routed questions carry
-``askedWhen``, and every date column must fall inside the row's period. The few columns named
-here (``period``, ``weight``, ``numerator``, ``denominator``) are the standard's field names for
-those roles; a rule whose column a submission type lacks is simply not run.
+Which column plays which part is read from the standard: each schema names its fields' roles
+(``borough``, ``period``, ``weight``, ``measure``, ``breakdown``, ``breakdown_value``,
+``numerator``, ``denominator``); routed questions carry ``askedWhen``, and every date column
+must fall inside the row's period. A rule whose column a submission type lacks is not run.
 
-Only cells that are already valid for the schema are judged here: a borough code that is not a
-code at all is a ``not-in-codelist`` finding, not also a ``borough-mismatch``.
+Only cells that are already valid for the schema are judged here, so one mistake gives one
+finding: a borough code that is not a code at all is a ``not-in-codelist`` finding, not also a
+``borough-mismatch``; a routed answer is judged only where its gate holds a valid code (a blank
+gate means the gate question was not asked or answered, so nothing is known about the routed
+one); dates are judged against the row's own period only where that period is the one the
+return is submitted for; and a breakdown is not summed when one of its rows has a key cell that
+is not valid or repeats another row's key.
 """
 
 from __future__ import annotations
@@ -25,18 +28,14 @@ import pyarrow.compute as pc
 from ..report import Collector
 from ..standard import Standard, SubmissionType
 from ..table import Chunk
-from .columns import text_buffers
+from .columns import bools, by_value, code_index, coded_fields, empty_mask, text_buffers
 
-PERIOD_FIELD = "period"
-WEIGHT_FIELD = "weight"
-NUMERATOR_FIELD = "numerator"
-DENOMINATOR_FIELD = "denominator"
-_FY = re.compile(r"^(\d{4})-(\d{2})$")
+_FY = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 def financial_year(period: str) -> tuple[date, date] | None:
     """1 April to 31 March of a period written like 2025-26, or None if it is not one."""
-    m = _FY.match(period)
+    m = _FY.fullmatch(period)
     if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
         return None
     year = int(m.group(1))
@@ -62,25 +61,28 @@ class RulesCheck:
         self.borough = borough
         self.period = period
         self.metadata = metadata or {}
-        fks = {fk.fields: fk for fk in sub.foreign_keys}
-        self.borough_fields = [
-            f[0] for f, fk in fks.items() if len(f) == 1 and fk.resource == "boroughs"
-        ]
-        self.measure_field = next(
-            (f[0] for f, fk in fks.items() if len(f) == 1 and fk.resource == "measures"), None
-        )
-        self.breakdown_fields = next(
-            (f for f, fk in fks.items() if len(f) == 2 and fk.resource == "breakdown-values"),
-            None,
-        )
+        borough = sub.role("borough")
+        self.borough_fields = [borough] if borough else []
+        self.period_field = sub.role("period")
+        self.weight_field = sub.role("weight")
+        self.measure_field = sub.role("measure")
+        self.numerator_field = sub.role("numerator")
+        self.denominator_field = sub.role("denominator")
+        parts = (sub.role("breakdown"), sub.role("breakdown_value"))
+        self.breakdown_fields = parts if all(parts) else None
         self.date_fields = [f.name for f in sub.fields if f.type == "date"]
         self.routed = [f for f in sub.fields if f.asked_when]
+        self.coded = coded_fields(standard, sub)
+        # the total is the breakdown with one value, its own code (total/total): not a part
         self.total_breakdowns = {
-            b.code for b in standard.breakdowns.values() if not b.parts_sum_to_total
+            b.code for b in standard.breakdowns.values() if list(b.values) == [b.code]
         }
+        self.part_keys: set[tuple] = set()
+        self.broken_measures: set[tuple[str, str]] = set()
         self.boroughs_seen: dict[str, int] = {}
         self.periods_seen: dict[str, int] = {}
         self.weights = WeightRule(
+            self.weight_field,
             self.metadata.get("weight_total"),
             ratio=standard.rules["weight_ratio"],
             tolerance=standard.rules["weight_total_tolerance"],
@@ -99,12 +101,13 @@ class RulesCheck:
         for name in self.borough_fields:
             if self.has(name):
                 self._borough(chunk, name, collector)
-        if self.has(PERIOD_FIELD):
+        if self.has(self.period_field):
             self._period(chunk, collector)
         for f in self.routed:
             self._routing(chunk, f, collector)
-        if self.has(WEIGHT_FIELD) and self.sub.field(WEIGHT_FIELD).type == "number":
-            self.weights.add(chunk.rows, _numbers(self.text(chunk, WEIGHT_FIELD)), collector)
+        weight = self.weight_field
+        if self.has(weight) and self.sub.field(weight).type == "number":
+            self.weights.add(chunk.rows, _numbers(self.text(chunk, weight)), collector)
         if self.has(self.measure_field):
             self._service(chunk, collector)
 
@@ -112,7 +115,7 @@ class RulesCheck:
         if not self.borough and len(self.boroughs_seen) > 1:
             self._mixed("mixed-boroughs", self.borough_fields[0], self.boroughs_seen, collector)
         if not self.period and len(self.periods_seen) > 1:
-            self._mixed("mixed-periods", PERIOD_FIELD, self.periods_seen, collector)
+            self._mixed("mixed-periods", self.period_field, self.periods_seen, collector)
         self.weights.finish(collector)
         self._parts_add_up(collector)
 
@@ -137,21 +140,23 @@ class RulesCheck:
 
     def _period(self, chunk: Chunk, collector: Collector) -> None:
         spans: list[tuple[str, tuple[date, date], np.ndarray]] = []
-        for value, mask in distinct(self.text(chunk, PERIOD_FIELD)):
-            if not _FY.match(value):
+        field = self.period_field
+        for value, mask in distinct(self.text(chunk, field)):
+            if not _FY.fullmatch(value):
                 continue  # pattern-mismatch or required-missing already
             span = financial_year(value)
             rows = chunk.rows[mask]
             if span is None:
-                collector.add("period-invalid", field=PERIOD_FIELD, rows=rows, value=value)
+                collector.add("period-invalid", field=field, rows=rows, value=value)
                 continue
-            spans.append((value, span, mask))
             if self.period and value != self.period:
                 collector.add(
-                    "period-mismatch", field=PERIOD_FIELD, rows=rows, value=value,
+                    "period-mismatch", field=field, rows=rows, value=value,
                     expected=self.period,
                 )  # fmt: skip
-            elif not self.period:
+                continue  # the row's dates are not judged against a period it should not have
+            spans.append((value, span, mask))
+            if not self.period:
                 self.periods_seen.setdefault(value, int(rows[0]))
         for name in self.date_fields:
             if self.has(name) and spans:
@@ -183,9 +188,15 @@ class RulesCheck:
         gate = f.asked_when.field
         if not (self.has(f.name) and self.has(gate)):
             return
-        answered = ~_bools(pc.equal(self.text(chunk, f.name), ""))
-        asked = _bools(pc.is_in(self.text(chunk, gate), value_set=pa.array(f.asked_when.values)))
-        wrong = answered & ~asked
+        answered = ~empty_mask(chunk, self.positions[f.name])
+        gate_values = self.text(chunk, gate)
+        asked = bools(pc.is_in(gate_values, value_set=pa.array(f.asked_when.values)))
+        codes = self.coded.get(gate)
+        if codes is not None:  # judge only gates holding a code; the rest are findings already
+            gate_known = code_index(chunk, self.positions[gate], codes) >= 0
+        else:
+            gate_known = ~empty_mask(chunk, self.positions[gate])
+        wrong = answered & gate_known & ~asked
         if wrong.any():
             collector.add(
                 "routed-answer", field=f.name, rows=chunk.rows[wrong], gate=gate,
@@ -196,22 +207,18 @@ class RulesCheck:
     # service data ------------------------------------------------------------------------
 
     def _service(self, chunk: Chunk, collector: Collector) -> None:
-        measures = np.asarray(self.text(chunk, self.measure_field).to_pylist(), dtype=object)
-        num = _integers(self.text(chunk, NUMERATOR_FIELD)) if self.has(NUMERATOR_FIELD) else None
-        den = (
-            _integers(self.text(chunk, DENOMINATOR_FIELD)) if self.has(DENOMINATOR_FIELD) else None
-        )
-        den_blank = (
-            _bools(pc.equal(self.text(chunk, DENOMINATOR_FIELD), ""))
-            if self.has(DENOMINATOR_FIELD)
-            else None
-        )
+        measures = self.text(chunk, self.measure_field)
+        num = integers(chunk, self.positions[self.numerator_field]) if self.has(
+            self.numerator_field) else None  # fmt: skip
+        den_at = self.positions.get(self.denominator_field) if self.denominator_field else None
+        den = integers(chunk, den_at) if den_at is not None else None
+        den_blank = empty_mask(chunk, den_at) if den_at is not None else None
         if self.breakdown_fields and all(self.has(n) for n in self.breakdown_fields):
             bd = np.asarray(self.text(chunk, self.breakdown_fields[0]).to_pylist(), dtype=object)
             bv = np.asarray(self.text(chunk, self.breakdown_fields[1]).to_pylist(), dtype=object)
         else:
             bd = bv = None
-        for measure_id, idx in _by_value(measures, np.arange(len(measures))):
+        for measure_id, idx in by_value(measures, np.arange(len(measures))):
             measure = self.standard.measures.get(measure_id)
             if measure is None:
                 continue  # not-in-codelist already
@@ -227,13 +234,13 @@ class RulesCheck:
             if num is None or den is None or den_blank is None:
                 continue
             self._numbers(measure, num[idx], den[idx], den_blank[idx], rows, collector)
-            if bd is not None and self.has(PERIOD_FIELD) and self.borough_fields:
+            if bd is not None and self.has(self.period_field) and self.borough_fields:
                 self._accumulate(chunk, idx, measure_id, bd[idx], bv[idx], num[idx], den[idx])
 
     def _breakdowns(self, measure, breakdowns, rows, collector: Collector) -> None:
         known = np.isin(breakdowns, list(self.standard.breakdowns))
         wrong = known & ~np.isin(breakdowns, list(measure.breakdowns))
-        for value, wrong_rows in _by_value(breakdowns[wrong], rows[wrong]):
+        for value, wrong_rows in by_value(pa.array(breakdowns[wrong], pa.string()), rows[wrong]):
             collector.add(
                 "breakdown-not-allowed", field=self.breakdown_fields[0], rows=wrong_rows,
                 value=value, measure=measure.id, allowed=", ".join(measure.breakdowns),
@@ -245,48 +252,70 @@ class RulesCheck:
             missing = den_blank
             if missing.any():
                 collector.add(
-                    "denominator-missing", field=DENOMINATOR_FIELD, rows=rows[missing],
+                    "denominator-missing", field=self.denominator_field, rows=rows[missing],
                     measure=label, denominator_definition=measure.denominator_definition,
                 )  # fmt: skip
         else:
             extra = ~den_blank
             if extra.any():
                 collector.add(
-                    "denominator-not-expected", field=DENOMINATOR_FIELD, rows=rows[extra],
+                    "denominator-not-expected", field=self.denominator_field, rows=rows[extra],
                     measure=label,
                 )  # fmt: skip
         over = ~np.isnan(num) & ~np.isnan(den) & (num > den)
-        if over.any():
-            collector.add("numerator-exceeds-denominator", field=NUMERATOR_FIELD, rows=rows[over])
+        for i in np.flatnonzero(over):
+            collector.add(
+                "numerator-exceeds-denominator", field=self.numerator_field, rows=rows[i : i + 1],
+                numerator=f"{num[i]:,.0f}", denominator=f"{den[i]:,.0f}", value=f"{num[i]:.0f}",
+            )  # fmt: skip
 
     def _accumulate(self, chunk, idx, measure_id, bd, bv, num, den) -> None:
+        """Add each part row to its group's sums; a group with a doubtful row is not summed."""
         borough = np.asarray(self.text(chunk, self.borough_fields[0]).take(pa.array(idx)))
-        period = np.asarray(self.text(chunk, PERIOD_FIELD).take(pa.array(idx)))
+        period = np.asarray(self.text(chunk, self.period_field).take(pa.array(idx)))
         rows = chunk.rows[idx]
+        boroughs = self.standard.boroughs.codes
         for i in range(len(idx)):
+            breakdown = self.standard.breakdowns.get(bd[i])
+            if breakdown is None:
+                continue  # not-in-codelist already; nothing is known of its group
             key = (str(borough[i]), str(period[i]), measure_id)
+            valid_key = (
+                key[0] in boroughs
+                and financial_year(key[1]) is not None
+                and bv[i] in breakdown.values
+            )
+            if not valid_key:  # its group cannot be told: do not sum this breakdown at all
+                self.broken_measures.add((measure_id, bd[i]))
+                continue
             if bd[i] in self.total_breakdowns:
+                if key in self.totals:
+                    self.broken_measures.add((measure_id, "*"))
                 self.totals.setdefault(key, (int(rows[i]), num[i], den[i]))
                 continue
-            if self.standard.breakdowns.get(bd[i]) is None:
-                continue
             group = (*key, bd[i])
-            if np.isnan(num[i]):
+            if (group, bv[i]) in self.part_keys or np.isnan(num[i]):
                 self.broken_groups.add(group)
+            self.part_keys.add((group, bv[i]))
             sums = self.sums.setdefault(group, [0.0, 0.0, 0.0])
             sums[0] += 0 if np.isnan(num[i]) else num[i]
             sums[1] += 0 if np.isnan(den[i]) else den[i]
             sums[2] += 1 if np.isnan(den[i]) else 0
 
     def _parts_add_up(self, collector: Collector) -> None:
+        broken = self.broken_measures
         for group, (num_sum, den_sum, den_blank) in sorted(self.sums.items()):
             total = self.totals.get(group[:3])
             if total is None or group in self.broken_groups:
                 continue
+            if (group[2], group[3]) in broken or (group[2], "*") in broken:
+                continue
+            if any((group[2], b) in broken for b in self.total_breakdowns):
+                continue
             row, total_num, total_den = total
-            checks = [("numerator", num_sum, total_num)]
+            checks = [(self.numerator_field, num_sum, total_num)]
             if not den_blank:
-                checks.append(("denominator", den_sum, total_den))
+                checks.append((self.denominator_field, den_sum, total_den))
             for column, parts, whole in checks:
                 if not np.isnan(whole) and parts != whole:
                     collector.add(
@@ -299,7 +328,10 @@ class RulesCheck:
 class WeightRule:
     """Weights not absurd (against the median of the first chunk), and their total."""
 
-    def __init__(self, expected_total: float | None, ratio: float, tolerance: float) -> None:
+    def __init__(
+        self, field: str | None, expected_total: float | None, ratio: float, tolerance: float
+    ) -> None:
+        self.field = field
         self.expected = expected_total
         self.ratio = ratio
         self.tolerance = tolerance
@@ -325,7 +357,7 @@ class WeightRule:
         extreme = (weights > self.median * self.ratio) | (weights < self.median / self.ratio)
         if extreme.any():
             collector.add(
-                "weight-extreme", field=WEIGHT_FIELD, rows=rows[extreme],
+                "weight-extreme", field=self.field, rows=rows[extreme],
                 value=_plain(weights[extreme][0]), ratio=_plain(self.ratio),
                 median=_plain(self.median),
             )  # fmt: skip
@@ -335,7 +367,7 @@ class WeightRule:
             return
         if abs(self.total - self.expected) > self.tolerance * self.expected:
             collector.add(
-                "weights-total", field=WEIGHT_FIELD, total=f"{self.total:,.0f}",
+                "weights-total", field=self.field, total=f"{self.total:,.0f}",
                 expected=f"{float(self.expected):,.0f}", value=_plain(self.total),
             )  # fmt: skip
 
@@ -427,24 +459,15 @@ def _numbers(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return out
 
 
+def integers(chunk: Chunk, position: int) -> np.ndarray:
+    """A column's cells as whole numbers (NaN when not one), worked out once per chunk."""
+    key = ("integers", position)
+    if key not in chunk.cache:
+        chunk.cache[key] = _integers(chunk.column(position))
+    return chunk.cache[key]
+
+
 def _integers(col: pa.Array) -> np.ndarray:
     values = _numbers(col)
     values[~np.isfinite(values) | (np.floor(values) != values)] = np.nan
     return values
-
-
-def _bools(array: Any) -> np.ndarray:
-    return pc.fill_null(array, False).to_numpy(zero_copy_only=False).copy()
-
-
-def _by_value(values: np.ndarray, rows: np.ndarray):
-    """(value, rows) pairs for each distinct value, in order of the values."""
-    if not len(values):
-        return []
-    groups = pd.Series(np.arange(len(values))).groupby(pd.Series(values), sort=True).indices
-    return [(value, rows[idx]) for value, idx in groups.items()]
-
-
-def _first_rows(seen: dict[str, int], values: np.ndarray, rows: np.ndarray) -> None:
-    for value, value_rows in _by_value(values, rows):
-        seen.setdefault(str(value), int(value_rows.min()))

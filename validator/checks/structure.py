@@ -1,4 +1,4 @@
-"""Structure: match the header to the submission type's fields, and infer the type.
+"""Structure: find the heading row, match it to the submission type's fields, infer the type.
 
 Headings are matched exactly first, then forgivingly (case, spaces, hyphens and underscores, or
 the field's title), with a warning each time. Blank, duplicate, missing and unknown columns are
@@ -18,6 +18,9 @@ from ..table import InputError
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
 
+HEADER_SEARCH_ROWS = 10
+"""How many non-blank rows at the top of a sheet may hold the headings (titles, notes above)."""
+
 
 def normalise(heading: str) -> str:
     """A heading as compared loosely: lower case, any run of spaces/_/- as one '_'."""
@@ -26,11 +29,8 @@ def normalise(heading: str) -> str:
 
 def infer_type(header: list[str], standard: Standard) -> str:
     """The submission type whose fields best match the header; ``InputError`` if none does."""
-    seen = {normalise(h) for h in header if h.strip()}
-    scores = {}
-    for name, sub in standard.submission_types.items():
-        known = {normalise(f.name) for f in sub.fields} | {normalise(f.title) for f in sub.fields}
-        scores[name] = len(seen & known)
+    seen = _headings(header)
+    scores = {name: len(seen & _known(sub)) for name, sub in standard.submission_types.items()}
     best = max(scores, key=lambda n: scores[n])
     ties = [n for n, s in scores.items() if s == scores[best]]
     if scores[best] == 0 or len(ties) > 1:
@@ -43,10 +43,41 @@ def infer_type(header: list[str], standard: Standard) -> str:
     return best
 
 
+def header_index(rows: list[list[str]], standard: Standard) -> int:
+    """Which of a sheet's first non-blank rows holds the headings (0 for the first).
+
+    Council workbooks often put a title or notes above the table. The heading row is the one
+    with the most cells that are one submission type's field names or titles (compared as
+    loosely as ``match_header`` does), provided at least two and at least half of its cells are.
+    When no row matches that well, the first row is the header, so a wrong file is reported
+    against its first row as before.
+    """
+    known = [_known(sub) for sub in standard.submission_types.values()]
+    best, best_score = 0, 0
+    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        seen = _headings(cells)
+        score = max((len(seen & names) for names in known), default=0)
+        if score > best_score and score >= 2 and 2 * score >= len(seen):
+            best, best_score = index, score
+    return best
+
+
+def _headings(cells: list[str]) -> set[str]:
+    return {normalise(c) for c in cells if c.strip()}
+
+
+def _known(sub: SubmissionType) -> set[str]:
+    """A type's field names and titles, as compared loosely."""
+    return {normalise(f.name) for f in sub.fields} | {normalise(f.title) for f in sub.fields}
+
+
 def match_header(
-    header: list[str], sub: SubmissionType, collector: Collector
+    header: list[str], sub: SubmissionType, collector: Collector, header_row: int = 1
 ) -> tuple[dict[str, int], list[int]]:
     """Map each field to its header position; report structural findings into ``collector``.
+
+    ``header_row`` is the sheet row the headings are on (``Table.header_row``): findings about
+    a heading name that row.
 
     Returns the positions and the positions of trailing blank headings (columns that must stay
     empty; the engine reports ``blank-header`` if data turns up in them).
@@ -62,7 +93,7 @@ def match_header(
     positions: dict[str, int] = {}
     for i, heading in enumerate(header[: last + 1]):
         if not heading.strip():
-            collector.add("blank-header", column=i, rows=[1], letter=column_letter(i))
+            collector.add("blank-header", column=i, rows=[header_row], letter=column_letter(i))
             continue
         name = heading if heading in exact else loose.get(normalise(heading))
         if name is None:
@@ -71,17 +102,19 @@ def match_header(
                 "unknown-column",
                 field=heading,
                 column=i,
-                rows=[1],
+                rows=[header_row],
                 type=sub.name,
                 suggestion=f", such as '{close[0]}'" if close else "",
             )
             continue
         if name in positions:
-            collector.add("duplicate-column", field=name, column=i, rows=[1])
+            collector.add("duplicate-column", field=name, column=i, rows=[header_row])
             continue
         positions[name] = i
         if heading != name:
-            collector.add("header-matched-loosely", field=name, column=i, rows=[1], value=heading)
+            collector.add(
+                "header-matched-loosely", field=name, column=i, rows=[header_row], value=heading
+            )
     for f in sub.fields:
         if f.name not in positions:
             collector.add("missing-column", field=f.name, title=f.title)
