@@ -128,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument(
         "--changes", type=Path, metavar="CSV", help="also write every change to this CSV file"
     )
+    fix.add_argument(
+        "--left",
+        type=Path,
+        metavar="CSV",
+        help="also write every value left unchanged, with the reason, to this CSV file",
+    )
     fix.set_defaults(func=cmd_fix)
 
     return parser
@@ -354,7 +360,7 @@ def _template_is_csv(output: Path | None, csv: bool) -> bool:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    from .fix import changes_to_csv, fix_file
+    from .fix import ambiguous_to_csv, changes_to_csv, fix_file
 
     if args.output.resolve() == args.file.resolve():
         raise InputError(
@@ -363,17 +369,45 @@ def cmd_fix(args: argparse.Namespace) -> int:
             "Give --output a new file name, so that nothing you sent is lost.",
         )
     result = fix_file(args.file, args.output, type=args.type, sheet=args.sheet)
-    for change in result.changes:
-        print(f"row {change.row}, {change.column}: {change.before!r} → {change.after!r} "
-              f"({change.reason})")  # fmt: skip
-    for left in result.ambiguous:
-        reason = left.reason.rstrip()
-        end = "" if reason.endswith((".", "?", "!")) else "."
-        print(f"row {left.row}, {left.column}: left unchanged: {reason}{end}")
+    done = [(c.column, f"{c.before!r} → {c.after!r} ({c.reason})", c.row) for c in result.changes]
+    for line in _grouped(done):
+        print(line)
+    left = [(a.column, f"left unchanged: {_sentence(a.reason)}", a.row) for a in result.ambiguous]
+    for line in _grouped(left):
+        print(line)
     if args.changes:
         changes_to_csv(result.changes, args.changes)
+    if args.left:
+        ambiguous_to_csv(result.ambiguous, args.left)
     print(f"{result.summary()} Wrote {args.output}.")
     return EXIT_OK
+
+
+FIX_ROWS_SHOWN = 5  # rows named on a grouped line of 'lsids fix'; the CSV files list them all
+
+
+def _grouped(items: Sequence[tuple[str, str, int]]) -> list[str]:
+    """One line per (column, what happened), in first-seen order, naming the first few rows.
+
+    A return with the same label in 2,000 rows gets one line saying so, not 2,000 lines.
+    """
+    rows: dict[tuple[str, str], list[int]] = {}
+    for column, text, row in items:
+        rows.setdefault((column, text), []).append(row)
+    lines = []
+    for (column, text), found in rows.items():
+        if len(found) == 1:
+            lines.append(f"row {found[0]}, {column}: {text}")
+            continue
+        shown = ", ".join(str(r) for r in found[:FIX_ROWS_SHOWN])
+        more = f" and {len(found) - FIX_ROWS_SHOWN} more" if len(found) > FIX_ROWS_SHOWN else ""
+        lines.append(f"{len(found)} rows ({shown}{more}), {column}: {text}")
+    return lines
+
+
+def _sentence(text: str) -> str:
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def main(argv: Sequence[str] | None = None) -> int:

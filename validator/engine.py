@@ -27,7 +27,7 @@ from .checks.disclosure import DisclosureCheck
 from .checks.privacy import PrivacyCheck
 from .checks.rules import RulesCheck, financial_year
 from .checks.structure import infer_type, match_header
-from .findings import CATALOGUE, column_letter
+from .findings import column_letter
 from .readers import read_ahead, read_table, require_binary, rewindable
 from .report import Collector, Report
 from .standard import Standard, StandardError, load_standard
@@ -149,12 +149,69 @@ def _check_metadata(standard: Standard, metadata: dict[str, Any]) -> None:
     if error is None:
         return
     where = ".".join(str(p) for p in error.path)
-    subject = f"the property '{where}'" if where else "it"
     raise InputError(
         "invalid-option",
-        f"The submission metadata is not valid: {subject} is wrong ({error.message}).",
+        f"The submission metadata is not valid: {_metadata_problem(error, where)}",
         "Correct the metadata file; `lsids standard` describes each property.",
     )
+
+
+_TYPE_WORDS = {
+    "number": "a number",
+    "integer": "a whole number",
+    "string": "text",
+    "object": "a group of properties in braces, { }",
+    "array": "a list in brackets, [ ]",
+    "boolean": "true or false",
+    "null": "null",
+}
+_FORMAT_WORDS = {"email": "an email address", "date": "a date written like 2025-04-01"}
+
+
+def _metadata_problem(error: Any, where: str) -> str:
+    """What is wrong with the metadata property at ``where`` ('contact.email'), in words:
+    jsonschema's own messages are written for programmers."""
+    rule, expected, schema = error.validator, error.validator_value, error.schema
+    subject = f"the property '{where}'" if where else "it"
+    given = _shown(error.instance)
+    if rule == "additionalProperties":
+        known = list(schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(known))
+        names = ", ".join(f"'{name}'" for name in unknown)
+        inside = f" of '{where}'" if where else ""
+        verb = "is not a metadata property" if len(unknown) == 1 else "are not metadata properties"
+        return f"{names} {verb}{inside}; the properties are {', '.join(known)}."
+    if rule == "type":
+        kinds = [expected] if isinstance(expected, str) else list(expected)
+        words = " or ".join(_TYPE_WORDS.get(kind, kind) for kind in kinds)
+        return f"{subject} should be {words}, not {given}."
+    if rule in ("enum", "const"):
+        allowed = ", ".join(str(v) for v in (expected if rule == "enum" else [expected]))
+        return f"{subject} is {given}, which is not one of the allowed values: {allowed}."
+    if rule == "pattern":
+        examples = schema.get("examples") or []
+        like = f"should be written like {examples[0]}" if examples else "is not in the right form"
+        return f"{subject} {like}, not {given}."
+    if rule == "format":
+        return f"{subject} should be {_FORMAT_WORDS.get(expected, expected)}, not {given}."
+    if rule == "exclusiveMinimum":
+        return f"{subject} should be more than {expected}, not {given}."
+    if rule == "minimum":
+        return f"{subject} should be {expected} or more, not {given}."
+    if rule == "minLength":
+        need = "should not be empty" if expected == 1 else f"needs at least {expected} characters"
+        return f"{subject} {need}."
+    if rule == "maxLength":
+        return f"{subject} is too long: it may have at most {expected:,} characters."
+    return f"{subject} has a value that the standard does not allow ({given})."
+
+
+def _shown(value: Any) -> str:
+    """A metadata value as a person would read it in a message, cut short if long."""
+    import json
+
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def _check_options(standard: Standard, kind: str | None, borough: str | None, period: str | None):
@@ -167,7 +224,7 @@ def _check_options(standard: Standard, kind: str | None, borough: str | None, pe
         raise InputError(
             "invalid-option",
             f"'{borough}' is not a borough code.",
-            "Use the borough's ONS GSS code, E09000001 to E09000033 (see `lsids standard`).",
+            f"Use the borough's ONS GSS code, {_code_range(standard)} (see `lsids standard`).",
         )
     if period is not None and financial_year(period) is None:
         raise InputError(
@@ -177,12 +234,18 @@ def _check_options(standard: Standard, kind: str | None, borough: str | None, pe
         )
 
 
+def _code_range(standard: Standard) -> str:
+    """The boroughs' codes as a person would say them: 'E09000001 to E09000033'."""
+    codes = sorted(standard.boroughs.codes)
+    return f"{codes[0]} to {codes[-1]}" if len(codes) > 1 else codes[0]
+
+
 def _run(
     standard, table: Table, kind, borough, period, metadata, progress, source,
     all_rows: bool = False, stamp: tuple[str, str] | None = None,
 ) -> Report:  # fmt: skip
     inferred = kind is None
-    kind = kind or infer_type(table.header, standard)
+    kind = kind or infer_type(table.header, standard, table.header_row)
     sub = standard.submission_types[kind]
     collector = Collector(sheet=table.sheet, all_rows=all_rows)
     if stamp and stamp[1] != standard.version:
@@ -213,9 +276,8 @@ def _run(
                 finish = getattr(check, "finish", None)
                 if finish:
                     finish(collector)
-    for note in table.notes:  # complete only once the chunks are read
-        code = note.code if note.code in CATALOGUE else "reader-note"
-        collector.add(code, rows=note.rows or None, message=note.message)
+    for note in table.notes:  # complete only once the chunks are read; worded by the catalogue
+        collector.add(note.code, rows=note.rows or None, **note.values)
     findings = collector.findings()
     errors = sum(f.count for f in findings if f.severity == "error")
     warnings = sum(f.count for f in findings if f.severity == "warning")
@@ -267,7 +329,7 @@ def _check_chunks(
             rows += read
             if len(blank_rows):
                 collector.add("blank-row", rows=blank_rows)
-            _trailing_data(chunk, trailing, collector)
+            _trailing_data(chunk, trailing, collector, table.header_row)
             data_rows += len(chunk)
             if len(chunk):
                 for check in checks:
@@ -331,10 +393,16 @@ def _without_blank_rows(chunk: Chunk, width: int) -> tuple[Chunk, np.ndarray]:
     return kept, chunk.rows[blank]
 
 
-def _trailing_data(chunk: Chunk, trailing: list[int], collector: Collector) -> None:
+def _trailing_data(
+    chunk: Chunk, trailing: list[int], collector: Collector, header_row: int
+) -> None:
     for i in trailing:
         filled = ~pc.fill_null(pc.equal(chunk.column(i), ""), True).to_numpy(zero_copy_only=False)
         if filled.any():
             collector.add(
-                "blank-header", column=i, rows=chunk.rows[filled][:1], letter=column_letter(i)
+                "blank-header",
+                column=i,
+                rows=chunk.rows[filled][:1],
+                letter=column_letter(i),
+                header_row=header_row,
             )

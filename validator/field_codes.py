@@ -5,6 +5,10 @@ A column takes its codes from its foreign key. A single-column key points at a c
 values) gives each of its columns the distinct values of the matching reference column; their
 labels come from the resource's own ``label`` column, or from the code list whose codes they are.
 The template's dropdowns and the fixer's label matching both read this, so they always agree.
+
+The column that names a measure (role ``measure``) accepts only the measures a borough reports
+from its services (``source_type`` service, as the ``measure-not-service`` rule checks): offering
+survey or national measures would only invite a finding.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 from .standard import Standard
+
+SERVICE_SOURCE = "service"  # the measures' source_type a return's measure column may name
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,21 @@ def field_codes(standard: Standard, submission_type: str) -> dict[str, FieldCode
             )
         elif len(fk.fields) > 1:
             found.update(_composite(standard, fk.fields, fk.resource, fk.reference_fields))
+    measure = sub.role("measure")
+    if measure in found:
+        found[measure] = _service_measures(standard, found[measure])
     return {name: found[name] for name in sub.field_names if name in found}
+
+
+def _service_measures(standard: Standard, fc: FieldCodes) -> FieldCodes:
+    """Only the measures a borough reports from its services, in the standard's order."""
+    keep = {
+        code: label
+        for code, label in fc.codes.items()
+        if code in standard.measures and standard.measures[code].source_type == SERVICE_SOURCE
+    }
+    plain = {code: labels for code, labels in fc.plain.items() if code in keep}
+    return FieldCodes(fc.field, fc.source, keep, plain)
 
 
 def _composite(

@@ -143,7 +143,8 @@ _ENTRIES = [
         "Blank column heading",
         "A column with data in it has no heading, so its values cannot be checked.",
         "Column {letter} has no heading.",
-        "Enter the column's field name in row 1, or delete the column.",
+        "Enter the column's field name in the heading row (row {header_row}), or delete the "
+        "column.",
     ),
     _t(
         "duplicate-column",
@@ -223,7 +224,7 @@ _ENTRIES = [
         "warning",
         "Hidden sheet ignored",
         "The workbook has a hidden sheet. Only the visible sheet was checked.",
-        "The hidden sheet '{value}' was ignored.",
+        "The hidden sheet '{sheet}' was not read; only the sheet '{checked}' was checked.",
         "Unhide the sheet and name it with --sheet if it holds the return.",
     ),
     _t(
@@ -232,8 +233,8 @@ _ENTRIES = [
         "warning",
         "Hidden rows ignored",
         "Some rows of the sheet are hidden. They were left out of the check and the return.",
-        "This hidden row was ignored.",
-        "Unhide the rows if they belong in the return.",
+        "Data on hidden {hidden} was not read.",
+        "Unhide any that belong in the return, or delete them.",
     ),
     _t(
         "merged-cells",
@@ -241,17 +242,9 @@ _ENTRIES = [
         "warning",
         "Merged cells",
         "Merged cells hold a value in their first cell only, so the other cells read as blank.",
-        "Cells {value} are merged.",
+        "Cells {ranges} are merged; each range was read as the value in its top-left cell, "
+        "with the other cells blank.",
         "Unmerge the cells and enter the value in each one.",
-    ),
-    _t(
-        "reader-note",
-        "structure",
-        "warning",
-        "Note from the file reader",
-        "The reader noticed something about the file that a person should know.",
-        "{value}",
-        "",
     ),
     _t(
         "formula-not-calculated",
@@ -260,7 +253,7 @@ _ENTRIES = [
         "Formula without a saved value",
         "A cell holds a formula whose result was never saved (the workbook was written by a "
         "program, not Excel), so the cell reads as blank.",
-        "A formula's result was not saved, so the cell reads as blank.",
+        "Each formula in {cells} has no saved result, so its cell reads as blank.",
         "Open the workbook in Excel and save it, or paste the values in place of the formulas.",
     ),
     _t(
@@ -648,6 +641,13 @@ PLACEHOLDERS: dict[str, str] = {
     "source_type": "source",
     "allowed": "the breakdowns allowed",
     "parts": "sum of the parts",
+    "row": "row number",
+    "header_row": "number",
+    "sheet": "sheet name",
+    "checked": "the sheet that was checked",
+    "hidden": "rows",
+    "ranges": "ranges",
+    "cells": "cells",
 }
 
 

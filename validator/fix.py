@@ -30,7 +30,8 @@ SPACES = "stray spaces removed"
 
 @dataclass(frozen=True)
 class Change:
-    """One cell changed: spreadsheet row (header = 1), column name, value before and after."""
+    """One cell changed: spreadsheet row (the heading row for a column name), column name,
+    value before and after."""
 
     row: int
     column: str
@@ -77,19 +78,22 @@ def fix_table(
     standard: Standard | None = None,
     *,
     rows: Sequence[int] | None = None,
+    header_row: int = 1,
 ) -> FixResult:
     """Fix a table of text cells ('' blank) whose columns are the file's header.
 
-    ``rows`` are the spreadsheet row numbers of the frame's rows (default 2, 3, …).
+    ``header_row`` is the row the headings are on (``Table.header_row``); ``rows`` are the
+    spreadsheet row numbers of the frame's rows (default: the rows below the headings).
     """
     standard = standard or load_standard()
     sub = standard.submission_types[type]
-    numbers = np.asarray(rows if rows is not None else range(2, len(frame) + 2), dtype=np.int64)
+    default = range(header_row + 1, len(frame) + header_row + 1)
+    numbers = np.asarray(rows if rows is not None else default, dtype=np.int64)
     fixed = frame.copy()
     fixed.columns = range(frame.shape[1])
     changes: list[Change] = []
     ambiguous: list[Ambiguity] = []
-    names = _fix_header([str(c) for c in frame.columns], sub, changes, ambiguous)
+    names = _fix_header([str(c) for c in frame.columns], sub, header_row, changes, ambiguous)
     codes = field_codes(standard, type)
     for position, name in enumerate(names):
         spec = sub.field(name) if name in sub.field_names else None
@@ -106,7 +110,11 @@ def fix_table(
 
 
 def _fix_header(
-    header: list[str], sub: SubmissionType, changes: list[Change], ambiguous: list[Ambiguity]
+    header: list[str],
+    sub: SubmissionType,
+    row: int,
+    changes: list[Change],
+    ambiguous: list[Ambiguity],
 ) -> list[str]:
     loose: dict[str, str] = {normalise(f.title): f.name for f in sub.fields}
     loose.update({normalise(f.name): f.name for f in sub.fields})  # a name beats a title
@@ -119,15 +127,17 @@ def _fix_header(
         elif target is None:
             names.append(heading.strip())
             if names[-1] != heading:
-                changes.append(Change(1, names[-1], heading, names[-1], SPACES))
+                changes.append(Change(row, names[-1], heading, names[-1], SPACES))
         elif target in taken:
             names.append(heading)
             reason = f"another column is already called {target}, so this one was left alone."
-            ambiguous.append(Ambiguity(1, heading, heading, (target,), reason))
+            ambiguous.append(Ambiguity(row, heading, heading, (target,), reason))
         else:
             taken.add(target)
             names.append(target)
-            changes.append(Change(1, target, heading, target, "column name as the standard has it"))
+            changes.append(
+                Change(row, target, heading, target, "column name as the standard has it")
+            )
     return names
 
 
@@ -198,7 +208,7 @@ def fix_file(
     """
     standard = standard or load_standard()
     table = read_table(Path(path), sheet=sheet)
-    kind = type or infer_type(table.header, standard)
+    kind = type or infer_type(table.header, standard, table.header_row)
     if table.format == "xlsx":
         return _fix_xlsx(Path(path), Path(output), table, kind, standard)
     _close(table)
@@ -215,16 +225,19 @@ def _fix_csv(path: Path, output: Path, table: Table, kind: str, standard: Standa
     encoding = "utf-8-sig" if table.encoding in (None, "utf-8") else table.encoding
     with path.open(encoding=encoding, newline="") as fh:
         records = list(csv.reader(fh, delimiter=table.delimiter or ","))
-    header, body = records[0], records[1:]
+    top = table.header_row  # lines above the headings (a title) are written back unchanged
+    above, header, body = records[: top - 1], records[top - 1], records[top:]
     width = len(header)
     frame = pd.DataFrame(
         [(r + [""] * (width - len(r)))[:width] for r in body], columns=header, dtype=object
     )
     if frame.empty:
         frame = pd.DataFrame(columns=header, dtype=object)
-    result = fix_table(frame, kind, standard, rows=range(2, len(body) + 2))
+    numbers = range(top + 1, len(body) + top + 1)
+    result = fix_table(frame, kind, standard, rows=numbers, header_row=top)
     with output.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
+        writer.writerows(above)
         writer.writerow(list(result.frame.columns))
         for original, fixed in zip(body, result.frame.itertuples(index=False), strict=True):
             cells = list(fixed)[: len(original)] + original[width:]
@@ -251,15 +264,13 @@ def _fix_xlsx(path: Path, output: Path, table: Table, kind: str, standard: Stand
     )
     frame.columns = table.header
     numbers = np.concatenate(rows) if rows else np.array([], dtype=np.int64)
-    result = fix_table(frame, kind, standard, rows=numbers)
+    result = fix_table(frame, kind, standard, rows=numbers, header_row=table.header_row)
     workbook = openpyxl.load_workbook(path)
     sheet = workbook[table.sheet] if table.sheet else workbook.worksheets[0]
-    header_row = _header_row(sheet, numbers)
     positions = {name: i for i, name in enumerate(result.frame.columns)}
     kept: list[Change] = []
     for change in result.changes:
-        row = header_row if change.row == 1 else change.row
-        cell = sheet.cell(row, positions[change.column] + 1)
+        cell = sheet.cell(change.row, positions[change.column] + 1)
         if cell.data_type == "f":
             result.ambiguous.append(
                 Ambiguity(
@@ -276,15 +287,6 @@ def _fix_xlsx(path: Path, output: Path, table: Table, kind: str, standard: Stand
     result.changes = kept
     workbook.save(output)
     return result
-
-
-def _header_row(sheet, numbers: np.ndarray) -> int:
-    """The sheet row holding the header: the last non-blank row before the first data row."""
-    first = int(numbers[0]) if len(numbers) else sheet.max_row + 1
-    for row in range(first - 1, 0, -1):
-        if any(cell.value not in (None, "") for cell in sheet[row]):
-            return row
-    return 1
 
 
 # --- the list of changes -----------------------------------------------------------------------

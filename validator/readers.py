@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .table import Chunk, InputError, RowIssue, Table
+from .table import Chunk, InputError, ReaderNote, RowIssue, Table
 
 MAX_LINE_BYTES = 1 << 20
 MAX_COLUMNS = 1000
@@ -42,6 +42,7 @@ _SCAN_BLOCK = 1 << 20
 _ARROW_BLOCK = MAX_LINE_BYTES + (64 << 10)  # a block must hold the longest row
 # pyarrow reads up to 32 blocks ahead of the parser, so the block size also bounds that memory.
 _DELIMITERS = (",", ";", "\t")
+_TOP_LINES = 200  # at most this many lines are read ahead looking for the headings
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # password-protected xlsx, or old .xls
@@ -158,30 +159,51 @@ def read_csv(source: str | Path | IO[bytes], *, chunk_rows: int | None = None) -
     own = isinstance(source, str | os.PathLike)
     if own:
         with Path(source).open("rb") as fh:  # type: ignore[arg-type]
-            encoding, delimiter, header = _inspect(fh)
+            encoding, delimiter, header, header_row, first_row = _inspect(fh)
     else:
-        encoding, delimiter, header = _inspect(source)  # type: ignore[arg-type]
+        encoding, delimiter, header, header_row, first_row = _inspect(source)  # type: ignore[arg-type]
     issues: list[RowIssue] = []
-    chunks = _ReadAhead(_csv_chunks(source, header, encoding, delimiter, issues, chunk_rows))
+    chunks = _ReadAhead(
+        _csv_chunks(source, header, header_row, encoding, delimiter, issues, chunk_rows)
+    )
+    notes = []
+    if header_row > first_row:  # a title or notes above the headings
+        notes.append(ReaderNote("headings-not-on-first-row", {"row": header_row}, [header_row]))
     return Table(
         header=header,
         chunks=chunks,
         format="csv",
         issues=issues,
+        notes=notes,
         encoding=encoding,
         delimiter=delimiter,
         name=Path(source).name if own else _name_of(source),  # type: ignore[arg-type]
+        header_row=header_row,
     )
 
 
-def _inspect(fh: IO[bytes]) -> tuple[str, str, list[str]]:
-    """Encoding, delimiter and header of a CSV; the file is left where it started."""
+def _inspect(fh: IO[bytes]) -> tuple[str, str, list[str], int, int]:
+    """Encoding, delimiter, header, the header's line and the first non-blank line of a CSV.
+
+    The headings are looked for among the first non-blank lines, as in a workbook
+    (``structure.header_index``), so a title or notes above them are skipped. The file is left
+    where it started.
+    """
     start = fh.tell()
     encoding = _scan(fh, start)
     fh.seek(start)
-    header_bytes = fh.readline(MAX_LINE_BYTES + 1)
+    lines = _top_lines(fh, encoding)
     fh.seek(start)
-    text = header_bytes.decode(encoding).lstrip("\ufeff").rstrip("\r\n")
+    filled = [(number, cells) for number, text, cells in lines if any(c.strip() for c in cells)]
+    if filled:
+        from .checks.structure import header_index
+        from .standard import load_standard
+
+        index = header_index([cells for _, cells in filled], load_standard())
+        header_row, first_row = filled[index][0], filled[0][0]
+    else:  # only blank lines: read the first as before
+        header_row = first_row = 1
+    text = lines[header_row - 1][1] if lines else ""
     delimiter = _sniff_delimiter(text)
     header = next(csv.reader([text], delimiter=delimiter), [])
     if len(header) > MAX_COLUMNS:
@@ -190,7 +212,36 @@ def _inspect(fh: IO[bytes]) -> tuple[str, str, list[str]]:
             f"The file has {len(header):,} columns; a return has at most {MAX_COLUMNS:,}.",
             "You need to use the template's columns only.",
         )
-    return encoding, delimiter, header
+    return encoding, delimiter, header, header_row, first_row
+
+
+def _top_lines(fh: IO[bytes], encoding: str) -> list[tuple[int, str, list[str]]]:
+    """The first lines, up to the last that may hold the headings: (number, text, cells).
+
+    Enough are read to hold ``HEADER_SEARCH_ROWS`` lines with something in them.
+    """
+    from .checks.structure import HEADER_SEARCH_ROWS
+
+    found: list[tuple[int, str, list[str]]] = []
+    filled = 0
+    for number, raw in enumerate(_lines(fh), start=1):
+        text = raw.decode(encoding, errors="replace")
+        if number == 1:
+            text = text.lstrip("\ufeff")
+        cells = next(csv.reader([text], delimiter=_sniff_delimiter(text)), [])
+        found.append((number, text, cells))
+        filled += any(cell.strip() for cell in cells)
+        if filled == HEADER_SEARCH_ROWS or number == _TOP_LINES:
+            break
+    return found
+
+
+def _lines(fh: IO[bytes]) -> Iterator[bytes]:
+    """The file's lines without their endings (\\n, \\r\\n or \\r, as pyarrow counts lines)."""
+    while raw := fh.readline(MAX_LINE_BYTES + 1):
+        body = raw[:-1] if raw.endswith(b"\n") else raw
+        body = body[:-1] if body.endswith(b"\r") else body
+        yield from body.split(b"\r")
 
 
 def _name_of(fh: Any) -> str | None:
@@ -276,16 +327,18 @@ def _sniff_delimiter(header: str) -> str:
 def _csv_chunks(
     source: str | Path | IO[bytes],
     header: list[str],
+    header_row: int,
     encoding: str,
     delimiter: str,
     issues: list[RowIssue],
     chunk_rows: int,
 ) -> Iterator[Chunk]:
+    """Data chunks from the line after ``header_row``, numbered by the file's own lines."""
     own = isinstance(source, str | os.PathLike)
     fh: IO[bytes] = Path(source).open("rb") if own else source  # type: ignore[arg-type]  # noqa: SIM115 (closed below)
     names = [f"c{i}" for i in range(len(header))]
     bad: list[int] = []
-    if not _rows_after_header(fh):
+    if not _rows_after_header(fh, header_row):
         if own:
             fh.close()
         return
@@ -300,7 +353,7 @@ def _csv_chunks(
             fh,
             read_options=pacsv.ReadOptions(
                 column_names=names,
-                skip_rows=1,
+                skip_rows=header_row,  # lines, as a person counts them
                 use_threads=False,
                 block_size=_ARROW_BLOCK,
                 encoding="utf8" if encoding == "utf-8" else encoding,
@@ -318,7 +371,7 @@ def _csv_chunks(
                 check_utf8=False,  # the scan has checked it (or pyarrow transcoded to UTF-8)
             ),
         )
-        next_row = 2
+        next_row = header_row + 1
         pending: list[pa.RecordBatch] = []
         pending_rows: list[np.ndarray] = []
         size = 0
@@ -347,11 +400,13 @@ def _csv_chunks(
             fh.close()
 
 
-def _rows_after_header(fh: IO[bytes]) -> bool:
+def _rows_after_header(fh: IO[bytes], header_row: int) -> bool:
     """Whether anything follows the header line (pyarrow cannot skip a header with no newline)."""
     start = fh.tell()
-    fh.readline(MAX_LINE_BYTES + 1)
-    more = fh.read(1) != b""
+    lines = _lines(fh)
+    for _ in range(header_row):
+        next(lines, None)
+    more = next(lines, None) is not None
     fh.seek(start)
     return more
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -45,14 +45,23 @@ class ReaderNote:
     """Something the reader did or skipped that a person should know (a hidden sheet…).
 
     ``code`` is a finding code from the catalogue (``hidden-sheet-ignored``,
-    ``hidden-rows-ignored``, ``merged-cells``); the engine turns notes into findings, worded by
-    the catalogue. ``message`` is the *value* the catalogue's message shows: the hidden sheet's
-    name, or the merged range such as ``A2:C2``. ``rows`` are the spreadsheet rows concerned.
+    ``hidden-rows-ignored``, ``merged-cells``, ``formula-not-calculated``,
+    ``headings-not-on-first-row``). The note carries only the *values* the catalogue's message
+    template shows, by placeholder name (``{"sheet": "Lookups", "checked": "Data"}``,
+    ``{"ranges": "A2:C2"}``, ``{"row": 3}``); the engine fills the template, so the catalogue
+    is the one place for the words. ``rows`` are the spreadsheet rows concerned.
     """
 
     code: str
-    message: str
+    values: dict[str, Any] = field(default_factory=dict)
     rows: list[int] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        """The note in words: the catalogue's message for ``code`` filled with ``values``."""
+        from .findings import CATALOGUE, render_template
+
+        return render_template(CATALOGUE[self.code].message, self.values)
 
 
 @dataclass

@@ -44,7 +44,9 @@ MAX_STAMP_BYTES = 1 << 20
 
 TEXT_FORMAT = "@"
 DATE_FORMAT = "yyyy-mm-dd"
-NUMBER_FORMATS = {"integer": "0", "number": "General", "date": DATE_FORMAT}
+# "General" for numbers: a fixed "0" would show 12.5 as 13 while the validator says it is not a
+# whole number; General shows what was typed.
+NUMBER_FORMATS = {"integer": "General", "number": "General", "date": DATE_FORMAT}
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")

@@ -2,7 +2,9 @@
 
 Day comes before month (the standard is for UK councils), so 04/05/2025 is 4 May 2025; when both
 readings were possible the reason says so. Two-digit years, Excel date numbers and text that is
-not a date are never guessed.
+not a date are never guessed. A date with a time of day (``2025-04-01 14:30``) is read only when
+the time is midnight, as a spreadsheet writes a plain date: any other time is reported, since the
+column holds only the date.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_ISO_MIDNIGHT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T]00:00(?::00(?:\.0+)?)?$")
+_WITH_TIME = re.compile(r"^(.+?)(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$")
 _DMY = re.compile(r"^(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4})$")
 _YMD = re.compile(r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})$")
 _DMY_SHORT = re.compile(r"^\d{1,2}([/.-])\d{1,2}\1\d{2}$")
@@ -34,6 +36,7 @@ _MONTHS = (
 )
 
 UK_READING = "read as a UK date (day/month/year)"
+MIDNIGHT = "time of day 00:00 dropped: the column holds only the date, and midnight adds nothing"
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,8 @@ def read_uk_date(text: str) -> DateReading | None:
     """The ISO form of a UK-written date; None when ``text`` already is one (nothing to do)."""
     if _ISO.match(text):
         return None if _real(*_ints(_ISO.match(text).groups())) else _not_real(text)
-    if m := _ISO_MIDNIGHT.match(text):
-        return _reading(text, *_ints(m.groups()), "time of day (midnight) removed")
+    if m := _WITH_TIME.match(text):
+        return _with_time(text, m)
     if m := _DMY.match(text):
         day, month, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
         both = day <= 12 and month <= 12 and day != month
@@ -74,6 +77,26 @@ def read_uk_date(text: str) -> DateReading | None:
             "and save again.",
         )
     return DateReading(None, f"'{text}' is not a date the fixer can read.")
+
+
+def _with_time(text: str, m: re.Match[str]) -> DateReading:
+    """A date followed by a time: drop the time when it is midnight, else say what is wrong."""
+    day = m.group(1)
+    reading = read_uk_date(day)
+    if reading is not None and reading.iso is None:
+        return reading
+    iso = day if reading is None else reading.iso
+    hours, minutes, seconds, fraction = m.group(2), m.group(3), m.group(4), m.group(5)
+    if int(hours) > 23 or int(minutes) > 59 or int(seconds or 0) > 59:
+        return DateReading(None, f"'{text}' is not a date the fixer can read.")
+    if int(hours) == int(minutes) == int(seconds or 0) == int(fraction or 0) == 0:
+        return DateReading(iso, MIDNIGHT if reading is None else f"{reading.reason}; {MIDNIGHT}")
+    clock = f"{int(hours):02d}:{minutes}"
+    return DateReading(
+        None,
+        f"'{text}' holds a time of day ({clock}) as well as the date; the column holds only the "
+        f"date. Write the date alone, such as {iso}, if that is the day.",
+    )
 
 
 def _ints(groups: tuple[str | None, ...]) -> tuple[int, int, int]:

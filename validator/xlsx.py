@@ -301,11 +301,7 @@ def _choose_sheet(sheets: list[_Sheet], wanted: str | None) -> tuple[_Sheet, lis
             "or name the sheet to read.",
         )
     notes = [
-        ReaderNote(
-            "hidden-sheet-ignored",
-            f"The workbook has a hidden sheet '{s.name}'; it was not read. Only the sheet "
-            f"'{visible[0].name}' was checked.",
-        )
+        ReaderNote("hidden-sheet-ignored", {"sheet": s.name, "checked": visible[0].name})
         for s in sheets
         if s.state != "visible"
     ]
@@ -350,21 +346,13 @@ def _parse_merges(refs: list[str]) -> list[_Merge]:
 
 
 def _headings_note(row: int) -> ReaderNote:
-    from .findings import CATALOGUE, render_template
-
-    code = "headings-not-on-first-row"
-    return ReaderNote(code, render_template(CATALOGUE[code].message, {"row": row}), rows=[row])
+    return ReaderNote("headings-not-on-first-row", {"row": row}, rows=[row])
 
 
 def _merged_note(refs: list[str]) -> ReaderNote:
     merges = _parse_merges(refs)
     shown = ", ".join(refs[:NOTE_EXAMPLES]) + (", …" if len(refs) > NOTE_EXAMPLES else "")
-    return ReaderNote(
-        "merged-cells",
-        f"The sheet has {len(refs)} merged cell range{'s' if len(refs) != 1 else ''} ({shown}). "
-        "Each was read as the value in its top-left cell, with the other cells blank.",
-        rows=sorted({m.min_row for m in merges}),
-    )
+    return ReaderNote("merged-cells", {"ranges": shown}, rows=sorted({m.min_row for m in merges}))
 
 
 # --- streaming the rows --------------------------------------------------------------------------
@@ -591,13 +579,10 @@ class _SheetReader:
     def _closing_notes(self) -> list[ReaderNote]:
         notes = []
         if self.hidden_rows:
-            count = len(self.hidden_rows)
             notes.append(
                 ReaderNote(
                     "hidden-rows-ignored",
-                    f"{count} hidden row{'s' if count != 1 else ''} with data "
-                    f"{'were' if count != 1 else 'was'} not read: {_rows_text(self.hidden_rows)}. "
-                    "Unhide any that belong in the return, or delete them.",
+                    {"hidden": _rows_text(self.hidden_rows)},
                     rows=list(self.hidden_rows),
                 )
             )
@@ -607,10 +592,7 @@ class _SheetReader:
             notes.append(
                 ReaderNote(
                     FORMULA_NOT_CALCULATED,
-                    f"{count} cell{'s' if count != 1 else ''} ({shown}) "
-                    f"{'hold formulas' if count != 1 else 'holds a formula'} that "
-                    "had not been calculated when the workbook was saved, so "
-                    f"{'they were' if count != 1 else 'it was'} read as blank.",
+                    {"cells": shown},
                     rows=sorted(
                         {int("".join(c for c in ref if c.isdigit())) for ref in self.uncalculated}
                     ),

@@ -27,8 +27,11 @@ def normalise(heading: str) -> str:
     return _SEPARATORS.sub("_", heading.strip().lstrip("\ufeff").lower()).strip("_")
 
 
-def infer_type(header: list[str], standard: Standard) -> str:
-    """The submission type whose fields best match the header; ``InputError`` if none does."""
+def infer_type(header: list[str], standard: Standard, header_row: int = 1) -> str:
+    """The submission type whose fields best match the header; ``InputError`` if none does.
+
+    ``header_row`` is the sheet row the headings were read from, named in the hint.
+    """
     seen = _headings(header)
     scores = {name: len(seen & _known(sub)) for name, sub in standard.submission_types.items()}
     best = max(scores, key=lambda n: scores[n])
@@ -38,7 +41,7 @@ def infer_type(header: list[str], standard: Standard) -> str:
         raise InputError(
             "not-a-table",
             "The columns of this file do not match any kind of return in the standard.",
-            f"Check that the first row holds the column headings, or name the type ({types}).",
+            f"Check that row {header_row} holds the column headings, or name the type ({types}).",
         )
     return best
 
@@ -93,7 +96,13 @@ def match_header(
     positions: dict[str, int] = {}
     for i, heading in enumerate(header[: last + 1]):
         if not heading.strip():
-            collector.add("blank-header", column=i, rows=[header_row], letter=column_letter(i))
+            collector.add(
+                "blank-header",
+                column=i,
+                rows=[header_row],
+                letter=column_letter(i),
+                header_row=header_row,
+            )
             continue
         name = heading if heading in exact else loose.get(normalise(heading))
         if name is None:
