@@ -161,7 +161,7 @@ def test_fix_left_writes_every_value_left_unchanged(messy_return, tmp_path, caps
     args = ["fix", str(messy_return), "--output", str(tmp_path / "o.csv"), "--left", str(left)]
     assert main(args) == 0
     capsys.readouterr()
-    with left.open(encoding="utf-8", newline="") as fh:
+    with left.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [r["row"] for r in rows] == [str(n) for n in range(10, 17)] + ["18"]
     assert {r["value"] for r in rows[:7]} == {"Not a borough"}

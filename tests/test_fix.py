@@ -64,7 +64,7 @@ def test_changes_name_row_column_before_and_after_as_the_officer_wrote_them(fixe
     result, out = fixed_own_labels
     with OWN_LABELS.open(encoding="cp1252", newline="") as fh:
         original = list(csv.reader(fh))
-    with out.open(encoding="utf-8", newline="") as fh:
+    with out.open(encoding="utf-8-sig", newline="") as fh:
         fixed = list(csv.reader(fh))
     names = fixed[0]
     assert names == STANDARD.submission_types[SURVEY].field_names
@@ -153,10 +153,10 @@ def test_abbreviations_and_partial_names_are_reported_not_guessed(written):
 @pytest.mark.parametrize(
     ("written", "iso", "reason"),
     [
-        ("01/04/2025", "2025-04-01", "read as a UK date (day/month/year)"),
-        ("1/4/2025", "2025-04-01", "read as a UK date (day/month/year)"),
-        ("01-04-2025", "2025-04-01", "read as a UK date (day/month/year)"),
-        ("04/05/2025", "2025-05-04", "read as a UK date (day/month/year)"),
+        ("01/04/2025", "2025-04-01", "read as 1 April 2025 (day/month); could also be 4 January"),
+        ("1/4/2025", "2025-04-01", "read as 1 April 2025 (day/month); could also be 4 January"),
+        ("01-04-2025", "2025-04-01", "read as 1 April 2025 (day/month); could also be 4 January"),
+        ("04/05/2025", "2025-05-04", "read as 4 May 2025 (day/month); could also be 5 April"),
         ("14/06/2025", "2025-06-14", "day/month/year written as YYYY-MM-DD"),
         ("1 April 2025", "2025-04-01", "date written as YYYY-MM-DD"),
         ("3rd Sept 2025", "2025-09-03", "date written as YYYY-MM-DD"),
@@ -176,11 +176,11 @@ def test_dates_that_cannot_be_read_for_certain_are_left_alone(written):
 
 
 def test_numbers_are_not_touched_and_headers_are_matched_by_case_or_title():
-    frame = _survey_frame(weight=["1,234.5"]).rename(
+    frame = _survey_frame(weight=["1234.50"]).rename(
         columns={"weight": "Survey weight", "interview_date": "Interview Date"}
     )
     result = fix_table(frame, SURVEY)
-    assert result.frame.loc[0, "weight"] == "1,234.5"
+    assert result.frame.loc[0, "weight"] == "1234.50"
     assert [(c.row, c.before, c.after) for c in result.changes] == [
         (1, "Interview Date", "interview_date"),
         (1, "Survey weight", "weight"),

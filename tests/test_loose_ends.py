@@ -315,7 +315,7 @@ def test_fix_keeps_a_csv_title_and_renames_the_heading_on_its_own_row(tmp_path):
 
     [renamed] = [c for c in result.changes if c.before == "Respondent ID"]
     assert renamed.row == 2
-    lines = (tmp_path / "fixed.csv").read_text(encoding="utf-8").splitlines()
+    lines = (tmp_path / "fixed.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "Resident survey 2025-26"
     assert lines[1].startswith("respondent_id,")
     assert lines[2:] == text.splitlines()[1:]

@@ -30,7 +30,7 @@ from .checks.structure import infer_type, match_header
 from .findings import column_letter
 from .readers import read_ahead, read_table, require_binary, rewindable
 from .report import Collector, Report
-from .standard import Standard, StandardError, load_standard
+from .standard import Standard, StandardError, available_versions, load_standard
 from .table import Chunk, InputError, Table
 
 Progress = Callable[[int], None]
@@ -248,9 +248,13 @@ def _run(
     kind = kind or infer_type(table.header, standard, table.header_row)
     sub = standard.submission_types[kind]
     collector = Collector(sheet=table.sheet, all_rows=all_rows)
-    if stamp and stamp[1] != standard.version:
-        collector.add("template-other-version", template_version=stamp[1], version=standard.version)
-    positions, trailing = match_header(table.header, sub, collector, header_row=table.header_row)
+    _check_stamp(standard, stamp, table, sub, collector)
+    if collector.has_errors("structure"):  # a template of another kind: its columns cannot fit
+        positions, trailing = {}, []
+    else:
+        positions, trailing = match_header(
+            table.header, sub, collector, header_row=table.header_row
+        )
     collector.set_columns(positions)
     rows = 0
     if collector.has_errors("structure"):
@@ -300,6 +304,40 @@ def _run(
         format=table.format,
         sheet=table.sheet,
     )
+
+
+def _check_stamp(
+    standard: Standard, stamp: tuple[str, str] | None, table: Table, sub: Any,
+    collector: Collector,
+) -> None:  # fmt: skip
+    """Say when a workbook made from the template is checked as another kind or version.
+
+    A template of another kind is one error instead of a missing-column error per field; but
+    when its columns were replaced with the right ones, the stamp is stale and says nothing.
+    """
+    if not stamp:
+        return
+    template_type, template_version = stamp
+    if template_version != standard.version:
+        if template_version in available_versions():
+            other = (
+                f", or check the file against version {template_version} if that is the "
+                "version this return follows"
+            )
+        else:
+            other = ""
+        collector.add(
+            "template-other-version",
+            template_version=template_version,
+            version=standard.version,
+            other_version=other,
+        )
+    if template_type == sub.name or template_type not in standard.submission_types:
+        return
+    trial = Collector()
+    match_header(table.header, sub, trial, header_row=table.header_row)
+    if trial.has_errors("structure"):
+        collector.add("template-other-type", template_type=template_type, type=sub.name)
 
 
 def _check_chunks(

@@ -265,8 +265,19 @@ _ENTRIES = [
         "the one it was checked against, so columns or codes may have changed between the two.",
         "This workbook was made from the template for version {template_version} of the "
         "standard; it was checked against version {version}.",
-        "Download the version {version} template and copy your rows into it, or check the file "
-        "against version {template_version} if that is the version this return follows.",
+        "Download the version {version} template and copy your rows into it{other_version}.",
+    ),
+    _t(
+        "template-other-type",
+        "structure",
+        "error",
+        "Template for another kind of return",
+        "The workbook was made from the template for one kind of return but was checked as "
+        "another, so its columns cannot match. The columns are not checked one by one.",
+        "This workbook was made from the {template_type} template, but it was checked as a "
+        "{type} return.",
+        "Check it as {template_type} (lsids validate --type {template_type}), or copy your rows "
+        "into the {type} template.",
     ),
     # The Table Schema: the same rules a stock Frictionless tool checks.
     _t(
@@ -632,7 +643,10 @@ PLACEHOLDERS: dict[str, str] = {
     "suggestion": ", such as the closest field name",
     "type_message": "what is wrong with the value",
     "type_hint": "what the column wants, with an example",
-    "codelist_hint": "the codes the column takes, or the code for the label written",
+    "codelist_hint": "the codes the column takes, or the code meant by the label or the "
+    "code in another case written",
+    "other_version": ", or check the file against the template's version, if known",
+    "template_type": "other kind of return",
     "count_values": "how many different values",
     "gate": "the question it depends on",
     "gate_values": "the answers that lead to it",

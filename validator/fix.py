@@ -1,14 +1,16 @@
 """Turn a borough's own spellings into the standard's codes, and list every change made.
 
 Only what is certain is changed: column names in another case or spacing (or a field's title),
-answer labels and codes in another case, borough names, UK dates, and stray spaces around any
-value. Numbers are never reformatted. Anything that could mean two things, or nothing the
+answer labels and codes in another case, borough names, UK dates, thousands separators in
+numbers ('1,234' is 1234), and stray spaces around any value. Numbers are otherwise never
+reformatted. Anything that could mean two things, or nothing the
 standard knows, is left exactly as it was and listed in ``FixResult.ambiguous`` — never guessed.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,16 +18,20 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pandas as pd
+import pyarrow as pa
 
 from .checks.structure import infer_type, normalise
 from .field_codes import field_codes
 from .labels import LabelMatcher
-from .readers import read_table
+from .readers import read_dataframe, read_table
 from .standard import Field, Standard, SubmissionType, load_standard
 from .table import Table
-from .uk_dates import read_uk_date
+from .uk_dates import month_day_proof, read_uk_date
 
 SPACES = "stray spaces removed"
+THOUSANDS = "thousands separators removed"
+_THOUSANDS = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
+EXCEL_ENCODING = "utf-8-sig"  # with a byte-order mark, so Excel shows '£' as '£', not 'Â£'
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,7 @@ def fix_table(
     changes: list[Change] = []
     ambiguous: list[Ambiguity] = []
     names = _fix_header([str(c) for c in frame.columns], sub, header_row, changes, ambiguous)
+    texts = _as_text(frame)
     codes = field_codes(standard, type)
     for position, name in enumerate(names):
         spec = sub.field(name) if name in sub.field_names else None
@@ -101,12 +108,25 @@ def fix_table(
         if spec is not None and name in codes:
             borough = codes[name].source == standard.boroughs.name
             matcher = LabelMatcher(codes[name], borough_names=borough)
-        column = fixed[position].fillna("").astype(str)
+        column = texts[position]
         fixed[position] = _fix_column(column, name, spec, matcher, numbers, changes, ambiguous)
     fixed.columns = names
     changes.sort(key=lambda c: (c.row, names.index(c.column)))
     ambiguous.sort(key=lambda a: (a.row, names.index(a.column)))
     return FixResult(fixed, changes, ambiguous)
+
+
+def _as_text(frame: pd.DataFrame) -> list[pd.Series]:
+    """Each column as the text the validator reads from it (12.0 in a float column is '12')."""
+    table = read_dataframe(frame)
+    parts: list[list[pa.Array]] = [[] for _ in table.header]
+    for chunk in table.chunks:
+        for i, part in enumerate(parts):
+            part.append(chunk.column(i))
+    return [
+        pd.Series(pa.chunked_array(p, pa.string()).to_pylist(), index=frame.index, dtype=object)
+        for p in parts
+    ]
 
 
 def _fix_header(
@@ -152,8 +172,11 @@ def _fix_column(
 ) -> pd.Series:
     codes_of, uniques = pd.factorize(column, sort=False)
     result = column.copy()
+    proof = None
+    if spec is not None and spec.type == "date":
+        proof = month_day_proof(str(u).strip() for u in uniques)
     for index, value in enumerate(uniques):
-        after, reason, doubt = _fix_value(value, spec, matcher)
+        after, reason, doubt = _fix_value(value, spec, matcher, proof)
         if after is None and doubt is None:
             continue
         where = np.nonzero(codes_of == index)[0]
@@ -168,9 +191,12 @@ def _fix_column(
 
 
 def _fix_value(
-    value: str, spec: Field | None, matcher: LabelMatcher | None
+    value: str, spec: Field | None, matcher: LabelMatcher | None, proof: str | None = None
 ) -> tuple[str | None, str, tuple[tuple[str, ...], str] | None]:
-    """(new value or None, reason, (candidates, reason) when left alone as uncertain)."""
+    """(new value or None, reason, (candidates, reason) when left alone as uncertain).
+
+    ``proof`` is a date in the same column that only works as month/day, if there is one.
+    """
     text = value.strip()
     stripped = text if text != value else None
     if not text:
@@ -180,8 +206,10 @@ def _fix_value(
         if found.code is None:
             return stripped, SPACES, (found.candidates, found.reason)
         return found.code, found.reason, None
+    if spec is not None and spec.type in ("integer", "number") and _THOUSANDS.match(text):
+        return text.replace(",", ""), THOUSANDS, None
     if spec is not None and spec.type == "date":
-        reading = read_uk_date(text)
+        reading = read_uk_date(text, month_day=proof)
         if reading is not None and reading.iso is None:
             return stripped, SPACES, ((), reading.reason)
         if reading is not None:
@@ -202,9 +230,10 @@ def fix_file(
 ) -> FixResult:
     """Fix a CSV or XLSX return and write the result to ``output`` in the same format.
 
-    A CSV is written as UTF-8 with commas, every row kept (even a ragged or blank one). A
-    workbook is copied with only the changed cells' values replaced. Raises ``InputError`` when
-    the file cannot be read, as validating it would.
+    A CSV is written as UTF-8 with a byte-order mark (so Excel reads it as UTF-8) and commas,
+    every row kept (even a ragged or blank one). A workbook is copied with only the changed
+    cells' values replaced. Raises ``InputError`` when the file cannot be read, as validating it
+    would.
     """
     standard = standard or load_standard()
     table = read_table(Path(path), sheet=sheet)
@@ -235,7 +264,7 @@ def _fix_csv(path: Path, output: Path, table: Table, kind: str, standard: Standa
         frame = pd.DataFrame(columns=header, dtype=object)
     numbers = range(top + 1, len(body) + top + 1)
     result = fix_table(frame, kind, standard, rows=numbers, header_row=top)
-    with output.open("w", encoding="utf-8", newline="") as fh:
+    with output.open("w", encoding=EXCEL_ENCODING, newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerows(above)
         writer.writerow(list(result.frame.columns))
@@ -309,9 +338,9 @@ def _number(text: str) -> bool:
 
 
 def changes_to_csv(changes: Sequence[Change], path: str | Path) -> Path:
-    """Write every change (row, column, before, after, reason) as a UTF-8 CSV."""
+    """Write every change (row, column, before, after, reason) as a UTF-8 CSV Excel can open."""
     path = Path(path)
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    with path.open("w", encoding=EXCEL_ENCODING, newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(["row", "column", "before", "after", "reason"])
         for c in changes:
@@ -320,9 +349,10 @@ def changes_to_csv(changes: Sequence[Change], path: str | Path) -> Path:
 
 
 def ambiguous_to_csv(ambiguous: Sequence[Ambiguity], path: str | Path) -> Path:
-    """Write every value left alone (row, column, value, candidates, reason) as a UTF-8 CSV."""
+    """Write every value left alone (row, column, value, candidates, reason) as a UTF-8 CSV
+    Excel can open."""
     path = Path(path)
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    with path.open("w", encoding=EXCEL_ENCODING, newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(["row", "column", "value", "candidates", "reason"])
         for a in ambiguous:

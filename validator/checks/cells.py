@@ -365,8 +365,19 @@ class SchemaCheck:
         codes: list[str]
         if len(fk.fields) == 1 and fk.resource in self.standard.codelists:
             codelist = self.standard.codelists[fk.resource]
-            for code in codelist.codes.values():  # a label where a code belongs
-                if shown.strip().lower() in (code.label.lower(), code.code.lower()):
+            loose = _loose(shown)
+            for code in codelist.codes.values():  # the label exactly as the code list has it
+                if shown.strip() == code.label:
+                    return f"'{shown}' is a label; this column wants its code {code.code}."
+            for code in codelist.codes.values():  # the code in another case or spacing
+                if loose == _loose(code.code):
+                    how = "in capitals" if shown.isupper() else "in another case or spacing"
+                    return (
+                        f"'{shown}' is the code {code.code} written {how}: write {code.code}. "
+                        "'lsids fix' corrects this for you."
+                    )
+            for code in codelist.codes.values():  # the label in another case or spacing
+                if loose == _loose(code.label):
                     return f"'{shown}' is a label; this column wants its code {code.code}."
             codes = list(codelist.codes)
         else:
@@ -378,6 +389,11 @@ class SchemaCheck:
             ) or sorted({k.split(KEY_SEP)[0] for k in self._reference(fk)})
         listed = ", ".join(codes[:12]) + (", …" if len(codes) > 12 else "")
         return f"Enter one of the codes: {listed}."
+
+
+def _loose(text: str) -> str:
+    """A value compared ignoring case and spaces: ' YES ' and 'yes' are the same."""
+    return "".join(text.split()).lower()
 
 
 def _with_article(words: str) -> str:
