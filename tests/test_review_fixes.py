@@ -4,31 +4,15 @@ from __future__ import annotations
 
 import io
 
-import pandas as pd
 import pytest
+from small_returns import BOROUGH, PERIOD, check, service, survey
 
 from validator import validate
-from validator.synthetic import generate_service, generate_survey
 from validator.table import InputError
 
-BOROUGH, PERIOD = "E09000030", "2025-26"
 SERVICE_HEADER = (
     "borough,period,measure,breakdown,breakdown_value,numerator,denominator,status,notes"
 )
-
-
-def survey(rows: int = 120) -> pd.DataFrame:
-    return generate_survey(BOROUGH, PERIOD, rows, seed=5)
-
-
-def service() -> pd.DataFrame:
-    return generate_service(BOROUGH, PERIOD, seed=5, small_counts=False)
-
-
-def check(frame: pd.DataFrame, tmp_path, **options):
-    path = tmp_path / "return.csv"
-    frame.to_csv(path, index=False)
-    return validate(path, **options)
 
 
 def codes(report) -> list[str]:

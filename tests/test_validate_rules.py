@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
+from small_returns import BOROUGH, PERIOD, check, service, survey
 
 from validator import validate
 from validator.standard import load_standard
-from validator.synthetic import generate_service, generate_survey
-
-BOROUGH, PERIOD = "E09000030", "2025-26"
-
-
-def survey(rows: int = 120, changes: dict | None = None) -> pd.DataFrame:
-    frame = generate_survey(BOROUGH, PERIOD, rows, seed=5)
-    for (row, column), value in (changes or {}).items():
-        frame.loc[row, column] = value
-    return frame
-
-
-def service() -> pd.DataFrame:
-    return generate_service(BOROUGH, PERIOD, seed=5, small_counts=False)
-
-
-def check(frame: pd.DataFrame, tmp_path, **options):
-    path = tmp_path / "return.csv"
-    frame.to_csv(path, index=False)
-    return validate(path, **options)
+from validator.synthetic import generate_service
 
 
 def only(report, code: str):
