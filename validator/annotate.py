@@ -35,6 +35,7 @@ from .findings import Finding
 from .report import Report
 from .table import InputError
 from .xlsx import read_xlsx
+from .xlsx_safety import looks_like_workbook
 
 ERROR_FILL = "FFC7CE"
 """Excel's own light red ("Bad") for cells with an error."""
@@ -59,8 +60,6 @@ MAX_ROWS_TEXT = 2_000
 """The longest list of rows written in one cell of the Problems sheet (Excel's limit is 32,767)."""
 MAX_ANNOTATE_ROWS = 50_000
 """A workbook is loaded whole to be copied; beyond this many rows, the HTML report is the way."""
-
-_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 
 def annotate(
@@ -135,7 +134,7 @@ def _check_paths(source: Path, output: Path) -> None:
         )
     with source.open("rb") as fh:
         head = fh.read(8)
-    if not head.startswith(_WORKBOOK_MAGIC) and source.suffix.lower() not in (".xlsx", ".xlsm"):
+    if not looks_like_workbook(head, source.name):
         raise _not_a_workbook()
 
 

@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     gen.add_argument(
         "--type",
-        choices=["resident-survey", "service-data", "both"],
+        choices=[*(_type_names() or []), "both"],
         default="both",
         help="which returns to write (both)",
     )
@@ -319,7 +319,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     if args.rows < 1:
         raise InputError("invalid-option", "--rows must be a whole number of at least 1.")
-    types = ("resident-survey", "service-data") if args.type == "both" else (args.type,)
+    types = tuple(_type_names() or ()) if args.type == "both" else (args.type,)
     try:
         paths = write_returns(
             args.output,

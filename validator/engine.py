@@ -25,9 +25,10 @@ import pyarrow.compute as pc
 from .checks.cells import SchemaCheck
 from .checks.disclosure import DisclosureCheck
 from .checks.privacy import PrivacyCheck
-from .checks.rules import RulesCheck, financial_year
+from .checks.rules import RulesCheck
 from .checks.structure import infer_type, match_header
 from .findings import column_letter
+from .periods import financial_year
 from .readers import read_ahead, read_table, require_binary, rewindable
 from .report import Collector, Report
 from .standard import Standard, StandardError, available_versions, load_standard

@@ -17,9 +17,7 @@ import csv
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
-from .standard import Standard
-
-SERVICE_SOURCE = "service"  # the measures' source_type a return's measure column may name
+from .standard import SERVICE_SOURCE, Standard
 
 
 @dataclass(frozen=True)

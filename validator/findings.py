@@ -578,7 +578,6 @@ _ENTRIES = [
 ]
 
 CATALOGUE: dict[str, FindingType] = {t.code: t for t in _ENTRIES}
-INPUT_CODES = [t.code for t in _ENTRIES if t.layer == "input"]
 LAYER_ORDER: dict[str, int] = {
     "input": 0,
     "structure": 0,

@@ -20,7 +20,7 @@ import openpyxl
 import pandas as pd
 import pyarrow as pa
 
-from .checks.structure import infer_type, normalise
+from .checks.structure import infer_type, loose_names, normalise
 from .field_codes import field_codes
 from .labels import LabelMatcher
 from .readers import read_dataframe, read_table
@@ -136,8 +136,7 @@ def _fix_header(
     changes: list[Change],
     ambiguous: list[Ambiguity],
 ) -> list[str]:
-    loose: dict[str, str] = {normalise(f.title): f.name for f in sub.fields}
-    loose.update({normalise(f.name): f.name for f in sub.fields})  # a name beats a title
+    loose = loose_names(sub)
     taken = {h for h in header if h in sub.field_names}
     names = []
     for heading in header:

@@ -29,10 +29,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .table import Chunk, InputError, ReaderNote, RowIssue, Table
+from .table import MAX_COLUMNS, Chunk, InputError, ReaderNote, RowIssue, Table
+from .xlsx_safety import looks_like_workbook
 
 MAX_LINE_BYTES = 1 << 20
-MAX_COLUMNS = 1000
 CHUNK_ROWS = 25_000
 """Rows per chunk: the unit of work and of memory (read at call time, so tests can shrink it).
 Measured on 1M survey rows: 25k rows per chunk is as fast as 50k and peaks ~40 MB lower."""
@@ -44,8 +44,6 @@ _ARROW_BLOCK = MAX_LINE_BYTES + (64 << 10)  # a block must hold the longest row
 _DELIMITERS = (",", ";", "\t")
 _TOP_LINES = 200  # at most this many lines are read ahead looking for the headings
 
-_ZIP = b"PK\x03\x04"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # password-protected xlsx, or old .xls
 _BINARY_MAGIC = (
     (b"%PDF", "a PDF document"),
     (b"\x89PNG", "a PNG image"),
@@ -83,7 +81,7 @@ def read_table(source: Any, *, sheet: str | None = None, chunk_rows: int | None 
             )
         with path.open("rb") as fh:
             head = fh.read(8)
-        if _looks_like_workbook(head, path.name):
+        if looks_like_workbook(head, path.name):
             return _read_xlsx(path, sheet)
         return read_csv(path, chunk_rows=chunk_rows)
     if hasattr(source, "read"):
@@ -91,7 +89,7 @@ def read_table(source: Any, *, sheet: str | None = None, chunk_rows: int | None 
         fh = rewindable(source)
         head = fh.read(8)
         fh.seek(0)
-        if _looks_like_workbook(head, str(getattr(source, "name", ""))):
+        if looks_like_workbook(head, str(getattr(source, "name", ""))):
             return _read_xlsx(fh, sheet)
         return read_csv(fh, chunk_rows=chunk_rows)
     raise InputError(
@@ -101,8 +99,14 @@ def read_table(source: Any, *, sheet: str | None = None, chunk_rows: int | None 
     )
 
 
-def _looks_like_workbook(head: bytes, name: str) -> bool:
-    return head.startswith((_ZIP, _OLE)) or name.lower().endswith((".xlsx", ".xlsm"))
+def _check_width(header: list[str], what: str) -> None:
+    """Raise ``too-many-columns`` if ``header`` is wider than any return (``what``: file, table)."""
+    if len(header) > MAX_COLUMNS:
+        raise InputError(
+            "too-many-columns",
+            f"The {what} has {len(header):,} columns; a return has at most {MAX_COLUMNS:,}.",
+            "You need to use the template's columns only.",
+        )
 
 
 def _read_xlsx(source: Any, sheet: str | None) -> Table:
@@ -206,12 +210,7 @@ def _inspect(fh: IO[bytes]) -> tuple[str, str, list[str], int, int]:
     text = lines[header_row - 1][1] if lines else ""
     delimiter = _sniff_delimiter(text)
     header = next(csv.reader([text], delimiter=delimiter), [])
-    if len(header) > MAX_COLUMNS:
-        raise InputError(
-            "too-many-columns",
-            f"The file has {len(header):,} columns; a return has at most {MAX_COLUMNS:,}.",
-            "You need to use the template's columns only.",
-        )
+    _check_width(header, "file")
     return encoding, delimiter, header, header_row, first_row
 
 
@@ -545,12 +544,7 @@ def read_dataframe(frame: pd.DataFrame, *, chunk_rows: int | None = None) -> Tab
     """A DataFrame as a return: row numbers as if it were saved as CSV with its header."""
     chunk_rows = chunk_rows or CHUNK_ROWS
     header = [str(c) for c in frame.columns]
-    if len(header) > MAX_COLUMNS:
-        raise InputError(
-            "too-many-columns",
-            f"The table has {len(header):,} columns; a return has at most {MAX_COLUMNS:,}.",
-            "You need to use the template's columns only.",
-        )
+    _check_width(header, "table")
 
     def chunks() -> Iterator[Chunk]:
         for start in range(0, len(frame), chunk_rows):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .markdown import code, escape, link, table, words
 from .reference_codelists import MEASURES, code_with_label, field_link, resource_schema
-from .standard import Measure, Standard
+from .standard import NATIONAL_SOURCE, SURVEY_SOURCE, Measure, Standard
 
 _SHOWN_ABOVE = ("id", "title", "theme", "definition")
 
@@ -73,13 +73,13 @@ def _survey_home(std: Standard, field_name: str) -> tuple[str, str | None]:
 
 
 def _comes_from(std: Standard, m: Measure) -> str:
-    if m.source_type == "survey" and m.survey_field:
+    if m.source_type == SURVEY_SOURCE and m.survey_field:
         sub, _ = _survey_home(std, m.survey_field)
         text = f"{code(sub)} returns, field {field_link(sub, m.survey_field)}"
         if m.national_source:
             text += f"; otherwise {escape(m.national_source)}"
         return text
-    if m.source_type == "national":
+    if m.source_type == NATIONAL_SOURCE:
         return escape(m.national_source) or "a national survey"
     subs = [
         code(sub.name)

@@ -125,12 +125,11 @@ class Collector:
     ) -> None:
         """Record ``code`` at ``rows`` (spreadsheet rows; None for the whole file).
 
-        The message comes from the catalogue's template filled with ``params``; a reader's note
-        may pass its own ``message=`` (already plain English) instead.
+        The message comes from the catalogue's template filled with ``params``.
         """
         ftype = CATALOGUE[code]
         params = {"field": field or "", "value": "" if value is None else value, **params}
-        message = params.pop("message", None) or render_template(ftype.message, params)
+        message = render_template(ftype.message, params)
         row_list = [] if rows is None else np.asarray(rows, dtype=np.int64)
         n = count if count is not None else max(len(row_list), 1)
         key = (code, field, message)

@@ -108,6 +108,12 @@ class SubmissionType:
         return next((f.name for f in self.fields if f.role == role), None)
 
 
+# the measures' source_type values: where a measure's figures come from
+SURVEY_SOURCE = "survey"  # the resident survey: computed from a survey question's answers
+SERVICE_SOURCE = "service"  # service data: each borough returns its numerator and denominator
+NATIONAL_SOURCE = "national"  # a national statistic, not returned by boroughs
+
+
 @dataclass(frozen=True)
 class Measure:
     """A row of the measures code list: what the measure is and how to compute and publish it."""
@@ -130,6 +136,11 @@ class Measure:
     small_count_threshold: int | None
     national_source: str
     strategy_reference: str
+
+    @property
+    def has_denominator(self) -> bool:
+        """Whether the measure is a rate over a denominator (it has a multiplier), not a count."""
+        return self.multiplier is not None
 
 
 @dataclass(frozen=True)
@@ -162,6 +173,18 @@ class Standard:
     @property
     def boroughs(self) -> Codelist:
         return self.codelists["boroughs"]
+
+    @property
+    def total_breakdowns(self) -> frozenset[str]:
+        """The breakdowns that are the whole (one value, its own code: total/total), not a part."""
+        return frozenset(b.code for b in self.breakdowns.values() if list(b.values) == [b.code])
+
+    @property
+    def total_breakdown(self) -> str:
+        """The breakdown code a return's whole-population row carries."""
+        if not self.total_breakdowns:
+            raise StandardError("The standard has no total breakdown (one value, its own code).")
+        return min(self.total_breakdowns)
 
     def resource(self, name: str) -> dict[str, Any]:
         for res in self.package["resources"]:

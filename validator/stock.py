@@ -9,7 +9,6 @@ yardstick our own checks must agree with, and a way for analysts to see that for
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 from typing import Any
 
@@ -48,19 +47,3 @@ def stock_validate(
         package = frictionless.Package(descriptor, basepath=str(standard.path))
         resource = package.get_resource(submission_type)
         return resource.validate(limit_errors=limit_errors)
-
-
-def write_package(
-    path: str | Path, submission_type: str, out: str | Path, standard: Standard | None = None
-) -> Path:
-    """Write a datapackage.json that stock ``frictionless validate`` can check; return its path."""
-    standard = standard or load_standard()
-    descriptor = package_descriptor(path, submission_type, standard)
-    for res in descriptor["resources"]:
-        if res["name"] != submission_type:
-            res["path"] = str(standard.path / res["path"])
-        if isinstance(res.get("schema"), str):
-            res["schema"] = json.loads((standard.path / res["schema"]).read_text(encoding="utf-8"))
-    out = Path(out)
-    out.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return out

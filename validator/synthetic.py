@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from . import synthetic_baselines as base
-from .standard import Standard, load_standard
+from .periods import financial_year
+from .standard import SERVICE_SOURCE, SURVEY_SOURCE, Standard, load_standard
 
 SURVEY = "resident-survey"
 SERVICE = "service-data"
@@ -41,18 +42,13 @@ _CHARACTER, _SURVEY_BLOCK, _CALIBRATION, _SERVICE = 1, 2, 3, 4
 
 def period_dates(period: str) -> tuple[date, date]:
     """The first and last day of a financial-year period such as ``2025-26``."""
-    try:
-        first, second = period.split("-")
-        start_year = int(first)
-        ok = len(first) == 4 and len(second) == 2 and int(second) == (start_year + 1) % 100
-    except ValueError:
-        ok = False
-    if not ok:
+    span = financial_year(period)
+    if span is None:
         raise ValueError(
             f"'{period}' is not a financial year: write it like 2025-26 (1 April 2025 to "
             "31 March 2026)."
         )
-    return date(start_year, 4, 1), date(start_year + 1, 3, 31)
+    return span
 
 
 def _area(borough: str, standard: Standard) -> str:
@@ -160,7 +156,7 @@ def _non_answers(standard: Standard) -> set[str]:
     return {
         code
         for m in standard.measures.values()
-        if m.source_type == "survey"
+        if m.source_type == SURVEY_SOURCE
         for code in m.excluded_codes
     }
 
@@ -198,13 +194,13 @@ def _survey_choices(standard: Standard, borough: str, inner: bool) -> dict[str, 
     """How each coded field that is not a measure's is answered in this borough."""
     survey = standard.submission_types[SURVEY]
     measure_fields = {
-        m.survey_field for m in standard.measures.values() if m.source_type == "survey"
+        m.survey_field for m in standard.measures.values() if m.source_type == SURVEY_SOURCE
     }
     gates = {f.asked_when.field: f.asked_when.values for f in survey.fields if f.asked_when}
     non = _non_answers(standard)
     choices: dict[str, _Choice] = {}
     for f in survey.fields:
-        if not f.codelist or f.name in measure_fields or f.name == "borough":
+        if not f.codelist or f.name in measure_fields or f.role == "borough":
             continue
         codes = list(standard.codelists[f.codelist].codes)
         if f.name == "ethnic_group":
@@ -281,7 +277,7 @@ def _measure_models(standard: Standard, borough: str, period: str, inner: bool) 
     fields = set(standard.submission_types[SURVEY].field_names)
     models = []
     for m in standard.measures.values():
-        if m.source_type != "survey" or m.survey_field not in fields:
+        if m.source_type != SURVEY_SOURCE or m.survey_field not in fields:
             continue
         rate = base.SURVEY_RATES.get(m.id, base.SurveyRate(0.5))
         codes = _codes(standard, m.survey_field)
@@ -441,15 +437,15 @@ def _survey_block(
     for f in survey.fields:
         if f.name == "respondent_id":
             columns[f.name] = [f"R{i:0{width}d}" for i in range(first + 1, first + count + 1)]
-        elif f.name == "borough":
+        elif f.role == "borough":
             columns[f.name] = np.full(count, profile.borough, dtype=object)
-        elif f.name == "period":
+        elif f.role == "period":
             columns[f.name] = np.full(count, profile.period, dtype=object)
         elif f.name == "interview_date":
             offsets = rng.integers(0, profile.days + 1, count)
             days = np.datetime64(profile.start.isoformat()) + offsets
             columns[f.name] = days.astype(str).astype(object)
-        elif f.name == "weight":
+        elif f.role == "weight":
             columns[f.name] = _weights(profile, rng, answers, rows, count)
         elif f.name in profile.choices:
             columns[f.name] = profile.choices[f.name].codes[answers[f.name]]
@@ -622,7 +618,7 @@ def _service_rows(
     size = people * spec.size * (np.exp(size_offset) if spec.size < 1 else 1.0)
     if measure.id == "eq_citizenship_ceremony_rate" and inner:
         size *= base.NON_BRITISH_INNER_FACTOR
-    count_measure = measure.unit == "count"
+    count_measure = not measure.has_denominator
     percent = measure.unit == "percent"
     if count_measure:
         numerator, denominator, p = int(rng.poisson(size * np.exp(shift))), 0, 0.0
@@ -638,8 +634,9 @@ def _service_rows(
     ):
         return []  # too few to publish: a borough may leave such a measure out
     status = "provisional" if rng.random() < base.PROVISIONAL_SHARE else "final"
-    total = {"total": ("total", numerator, denominator)}
-    rows = [_service_row(borough, period, measure, total["total"], status, count_measure)]
+    sub = standard.submission_types[SERVICE]
+    total = (standard.total_breakdown, numerator, denominator)
+    rows = [_service_row(sub, borough, period, measure, total, status, count_measure)]
     rows[0]["notes"] = base.PROVISIONAL_NOTE if status == "provisional" else ""
     for code in measure.breakdowns:
         breakdown = standard.breakdowns.get(code)
@@ -663,7 +660,9 @@ def _service_rows(
             continue  # a part too small to publish: leave the breakdown out
         for value, n, d in zip(values, *parts, strict=True):
             rows.append(
-                _service_row(borough, period, measure, (code, value, n, d), status, count_measure)
+                _service_row(
+                    sub, borough, period, measure, (code, value, n, d), status, count_measure
+                )
             )
     return rows
 
@@ -688,20 +687,21 @@ def _small(numerators: np.ndarray, denominators: np.ndarray, threshold: int, min
     return bool(small or (min_base and np.any(denominators <= min_base)))
 
 
-def _service_row(borough, period, measure, part, status, count_measure) -> dict[str, str]:
+def _service_row(sub, borough, period, measure, part, status, count_measure) -> dict[str, str]:
     if len(part) == 3:
         breakdown = value = part[0]
         numerator, denominator = part[1], part[2]
     else:
         breakdown, value, numerator, denominator = part
+    role = sub.role
     return {
-        "borough": borough,
-        "period": period,
-        "measure": measure.id,
-        "breakdown": breakdown,
-        "breakdown_value": value,
-        "numerator": str(int(numerator)),
-        "denominator": "" if count_measure else str(int(denominator)),
+        role("borough"): borough,
+        role("period"): period,
+        role("measure"): measure.id,
+        role("breakdown"): breakdown,
+        role("breakdown_value"): value,
+        role("numerator"): str(int(numerator)),
+        role("denominator"): "" if count_measure else str(int(denominator)),
         "status": status,
         "notes": "",
     }
@@ -729,7 +729,7 @@ def generate_service(
     rng = np.random.default_rng([_SERVICE, seed, _borough_number(borough), start.year])
     rows: list[dict[str, str]] = []
     for measure in standard.measures.values():
-        if measure.source_type == "service":
+        if measure.source_type == SERVICE_SOURCE:
             rows.extend(_service_rows(standard, borough, period, measure, rng, small_counts))
     names = standard.submission_types[SERVICE].field_names
     frame = pd.DataFrame(rows)

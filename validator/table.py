@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
+
+MAX_COLUMNS = 1_000
+"""The most columns any reader accepts: a wider file is not a return (``too-many-columns``)."""
 
 
 class InputError(Exception):
@@ -68,14 +70,12 @@ class ReaderNote:
 class Chunk:
     """A block of data rows: text cells by header position, with their spreadsheet row numbers.
 
-    Give the cells either as ``frame`` (a DataFrame of ``str``, '' for an empty cell, columns
-    in header order) or as ``arrays`` (one ``pyarrow`` string array per header position). The
-    checks read them through ``column(i)``, which is always a ``pyarrow`` string array.
+    The cells are ``arrays``: one ``pyarrow`` string array per header position, '' for an empty
+    cell. The checks read them through ``column(i)``.
     """
 
     rows: np.ndarray
-    frame: pd.DataFrame | None = None
-    arrays: list[pa.Array] | None = None
+    arrays: list[pa.Array]
     cache: dict = field(default_factory=dict)  # results checks share, e.g. parsed dates
 
     def __len__(self) -> int:
@@ -83,14 +83,7 @@ class Chunk:
 
     def column(self, index: int) -> pa.Array:
         """The cells of the column at header position ``index``, as text."""
-        if self.arrays is not None:
-            return self.arrays[index]
-        if ("column", index) not in self.cache:
-            assert self.frame is not None
-            values = self.frame.iloc[:, index]
-            text = pa.array(values.where(values.notna(), "").astype(str), type=pa.string())
-            self.cache[("column", index)] = text
-        return self.cache[("column", index)]
+        return self.arrays[index]
 
 
 @dataclass

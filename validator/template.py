@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .field_codes import FieldCodes, field_codes
 from .standard import Field, Standard, SubmissionType, load_standard
 from .template_readme import readme_paragraphs
+from .xlsx_safety import EXCEL_MAX_ROW
 
 README_SHEET = "Read me"
 CODES_SHEET = "Code lists"
@@ -37,7 +38,6 @@ STAMP_STANDARD = "LSIDS standard"
 STAMP_VERSION = "LSIDS standard version"
 STAMP_TYPE = "LSIDS submission type"
 
-EXCEL_MAX_ROW = 1_048_576
 PROMPT_TITLE_MAX = 32  # Excel's limits on a data-validation input message
 PROMPT_MAX = 255
 MAX_STAMP_BYTES = 1 << 20

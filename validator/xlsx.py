@@ -37,17 +37,16 @@ from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import range_boundaries
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
-from .table import Chunk, InputError, ReaderNote, RowIssue, Table
-from .xlsx_safety import MAX_UNCOMPRESSED_BYTES, check_workbook_file
+from .findings import column_letter
+from .table import MAX_COLUMNS, Chunk, InputError, ReaderNote, RowIssue, Table
+from .xlsx_safety import EXCEL_MAX_ROW, MAX_UNCOMPRESSED_BYTES, check_workbook_file
 
 CHUNK_ROWS = 50_000
 CHUNK_CELLS = 1_000_000
 """A chunk holds at most CHUNK_ROWS rows and, for wide sheets, about this many cells."""
-MAX_COLUMNS = 1_000
 MAX_BLANK_ROWS = 100_000
 """More empty rows than this between rows of data is a stray far-away cell, not a return."""
 
-EXCEL_MAX_ROW = 1_048_576
 NOTE_EXAMPLES = 10
 
 FORMULA_NOT_CALCULATED = "formula-not-calculated"
@@ -519,7 +518,7 @@ class _SheetReader:
             if cell["data_type"] == _UNCALCULATED:
                 self.uncalculated_count += 1
                 if len(self.uncalculated) < NOTE_EXAMPLES:
-                    self.uncalculated.append(f"{_column_letter(column)}{number}")
+                    self.uncalculated.append(f"{column_letter(column - 1)}{number}")
                 if not self.uncalculated_rows or self.uncalculated_rows[-1] != number:
                     self.uncalculated_rows.append(number)
                 continue
@@ -529,7 +528,7 @@ class _SheetReader:
             if column > MAX_COLUMNS:
                 raise InputError(
                     "too-many-columns",
-                    f"Cell {_column_letter(column)}{number} holds a value in column {column:,}; "
+                    f"Cell {column_letter(column - 1)}{number} holds a value in column {column:,}; "
                     f"a return can have at most {MAX_COLUMNS:,} columns.",
                     "Delete anything to the right of the table (select the columns, right-click, "
                     "Delete), save and try again.",
@@ -599,14 +598,6 @@ class _SheetReader:
                 )
             )
         return notes
-
-
-def _column_letter(column: int) -> str:
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _rows_text(rows: list[int]) -> str:

@@ -35,6 +35,8 @@ MAX_MERGED_RANGES = 10_000
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+EXCEL_MAX_ROW = 1_048_576
+"""The last row of an Excel sheet."""
 ENCRYPTED_PACKAGE_STREAM = "EncryptedPackage".encode("utf-16-le")
 
 SAVE_AS_XLSX = (
@@ -62,6 +64,15 @@ _OTHER_ZIPS = (  # a member that gives away another zip-based format
 
 _SCAN_BYTES = 1024 * 1024
 _OVERLAP = 128
+
+
+def looks_like_workbook(head: bytes, name: str) -> bool:
+    """Whether a file is a workbook, from its first bytes or its name (.xlsx, .xlsm).
+
+    An OLE2 file is a password-protected workbook or an old .xls: it counts, so the workbook
+    checks can say what it is rather than the CSV reader reading it as text.
+    """
+    return head.startswith((ZIP_MAGIC, OLE2_MAGIC)) or name.lower().endswith((".xlsx", ".xlsm"))
 
 
 def _declaration_pattern() -> re.Pattern[bytes]:

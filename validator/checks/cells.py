@@ -32,8 +32,16 @@ import pyarrow.compute as pc
 from ..report import Collector
 from ..standard import Field, Standard, SubmissionType
 from ..table import Chunk
-from .columns import CodeList, blank_mask, bools, by_value, code_index, coded_fields
-from .rules import iso_days
+from .columns import (
+    CodeList,
+    blank_mask,
+    bools,
+    by_value,
+    code_index,
+    coded_fields,
+    iso_days,
+    missing_values,
+)
 from .unique import UniqueKey
 
 _BOUNDS = {
@@ -231,7 +239,7 @@ class SchemaCheck:
         self.sub = sub
         self.positions = positions
         schema = _frictionless_schema(json.dumps(sub.schema, sort_keys=True))
-        missing = pa.array(sub.schema.get("missingValues", [""]), pa.string())
+        missing = missing_values(sub)
         self.missing = missing
         self.fields = [
             FieldCheck(f, schema.get_field(f.name), positions[f.name], missing)

@@ -11,11 +11,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..standard import Standard, SubmissionType
 from ..table import Chunk
+
+PLAIN_NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"  # digits, perhaps a minus and a decimal part: no more
+
+
+def missing_values(sub: SubmissionType) -> pa.Array:
+    """The texts the submission type's schema counts as a missing value ('' unless it says)."""
+    return pa.array(sub.schema.get("missingValues", [""]), pa.string())
 
 
 @dataclass(frozen=True)
@@ -120,3 +128,78 @@ def by_value(values: pa.Array, rows: np.ndarray) -> list[tuple[str, np.ndarray]]
 def bools(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """A pyarrow boolean array as a writable numpy array, nulls as False."""
     return pc.fill_null(array, False).to_numpy(zero_copy_only=False).copy()
+
+
+def iso_days(chunk: Chunk, position: int) -> np.ndarray:
+    """A column's dates written exactly YYYY-MM-DD as numpy days, anything else NaT (cached)."""
+    key = ("iso-days", position)
+    if key not in chunk.cache:
+        chunk.cache[key] = _iso_days(chunk.column(position))
+    return chunk.cache[key]
+
+
+def _iso_days(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Read on the text's bytes: exactly ten ASCII characters, digits and two dashes."""
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks() if col.num_chunks else pa.array([], pa.string())
+    if col.null_count:
+        col = pc.fill_null(col, "")
+    days = np.full(len(col), np.datetime64("NaT"), dtype="datetime64[D]")
+    offsets, data = text_buffers(col)
+    where = np.flatnonzero(np.diff(offsets) == 10)
+    if not len(where):
+        return days
+    # one row per character position; subtracting "0" wraps anything below it past 9
+    text = data[offsets[where] + np.arange(10)[:, None]] - np.uint8(ord("0"))
+    ok = (text[_DIGITS] <= 9).all(axis=0) & (text[4] == _DASH) & (text[7] == _DASH)
+    n = text.astype(np.int32)
+    year = n[0] * 1000 + n[1] * 100 + n[2] * 10 + n[3]
+    month = n[5] * 10 + n[6]
+    day = n[8] * 10 + n[9]
+    ok &= (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
+    month = np.where(ok, month, 1)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    ok &= day <= _MONTH_DAYS[month] + (leap & (month == 2))
+    days[where[ok]] = _days_since_1970(year[ok], month[ok], day[ok]).astype("datetime64[D]")
+    return days
+
+
+_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9]
+_DASH = np.uint8((ord("-") - ord("0")) % 256)  # "-" after the same wrapping subtraction
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _days_since_1970(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Days from 1970-01-01 to each proleptic Gregorian date (H. Hinnant's days_from_civil)."""
+    year = year - (month <= 2)
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * np.where(month > 2, month - 3, month + 9) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era.astype(np.int64) * 146097 + day_of_era - 719468
+
+
+def numbers(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Cells as floats (NaN when not a number); plain decimals vectorised, the rest one by one."""
+    plain = pc.fill_null(pc.match_substring_regex(col, PLAIN_NUMBER), False)
+    values = pc.cast(pc.if_else(plain, col, None), pa.float64())
+    out = values.to_numpy(zero_copy_only=False).astype(float, copy=True)
+    others = np.flatnonzero(~plain.to_numpy(zero_copy_only=False))
+    if others.size:
+        cells = pc.take(col, pa.array(others)).to_pylist()
+        out[others] = pd.to_numeric(pd.Series(cells, dtype=object).str.strip(), errors="coerce")
+    return out
+
+
+def integers(chunk: Chunk, position: int) -> np.ndarray:
+    """A column's cells as whole numbers (NaN when not one), worked out once per chunk."""
+    key = ("integers", position)
+    if key not in chunk.cache:
+        chunk.cache[key] = _integers(chunk.column(position))
+    return chunk.cache[key]
+
+
+def _integers(col: pa.Array) -> np.ndarray:
+    values = numbers(col)
+    values[~np.isfinite(values) | (np.floor(values) != values)] = np.nan
+    return values

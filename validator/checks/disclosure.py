@@ -14,10 +14,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..report import Collector
-from ..standard import Measure, Standard, SubmissionType
+from ..standard import SERVICE_SOURCE, SURVEY_SOURCE, Measure, Standard, SubmissionType
 from ..table import Chunk
-from .columns import by_value, code_index, coded_fields, empty_mask
-from .rules import integers
+from .columns import by_value, code_index, coded_fields, empty_mask, integers
 
 
 class DisclosureCheck:
@@ -30,7 +29,7 @@ class DisclosureCheck:
         self.survey = [
             m
             for m in standard.measures.values()
-            if m.source_type == "survey" and m.survey_field in positions
+            if m.source_type == SURVEY_SOURCE and m.survey_field in positions
         ]
         self.bases = {m.id: 0 for m in self.survey}
         self.counts = {m.id: 0 for m in self.survey}
@@ -65,7 +64,7 @@ class DisclosureCheck:
         den = integers(chunk, self.positions[self.denominator_field])
         for measure_id, idx in by_value(measures, np.arange(len(measures))):
             measure = self.standard.measures.get(measure_id)
-            if measure is None or measure.source_type != "service":
+            if measure is None or measure.source_type != SERVICE_SOURCE:
                 continue
             self._row_warnings(measure, num[idx], den[idx], chunk.rows[idx], collector)
 

@@ -27,8 +27,17 @@ import pyarrow.compute as pc
 from ..report import Collector
 from ..standard import Standard, SubmissionType
 from ..table import Chunk
-from .columns import CodeList, blank_mask, bools, code_index, coded_fields, empty_mask
-from .rules import iso_days
+from .columns import (
+    PLAIN_NUMBER,
+    CodeList,
+    blank_mask,
+    bools,
+    code_index,
+    coded_fields,
+    empty_mask,
+    iso_days,
+    missing_values,
+)
 
 _SP = r"[ \t\xa0]"  # a space as typed: RE2's \s leaves out the no-break space Excel uses
 _EMAIL = r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
@@ -177,7 +186,7 @@ class PrivacyCheck:
     def __init__(self, standard: Standard, sub: SubmissionType, positions: dict[str, int]):
         self.positions = positions
         coded = coded_fields(standard, sub)
-        missing = pa.array(sub.schema.get("missingValues", [""]), pa.string())
+        missing = missing_values(sub)
         self.columns: list[tuple[str, Select]] = []
         for f in sub.fields:
             if f.name not in positions:
@@ -269,9 +278,6 @@ def _not_plain(position: int, kind: str) -> Select:
             return ~accepted
         if kind == "date":
             return np.isnat(iso_days(chunk, position))
-        return ~bools(pc.match_substring_regex(col, _PLAIN_NUMBER))
+        return ~bools(pc.match_substring_regex(col, PLAIN_NUMBER))
 
     return select
-
-
-_PLAIN_NUMBER = r"^-?[0-9.]+$"

@@ -16,30 +16,27 @@ is not valid or repeats another row's key.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..periods import financial_year, looks_like_period
 from ..report import Collector
-from ..standard import Standard, SubmissionType
+from ..standard import SERVICE_SOURCE, Standard, SubmissionType
 from ..table import Chunk
-from .columns import bools, by_value, code_index, coded_fields, empty_mask, text_buffers
-
-_FY = re.compile(r"([0-9]{4})-([0-9]{2})")
-
-
-def financial_year(period: str) -> tuple[date, date] | None:
-    """1 April to 31 March of a period written like 2025-26, or None if it is not one."""
-    m = _FY.fullmatch(period)
-    if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
-        return None
-    year = int(m.group(1))
-    return date(year, 4, 1), date(year + 1, 3, 31)
+from .columns import (
+    bools,
+    by_value,
+    code_index,
+    coded_fields,
+    empty_mask,
+    integers,
+    iso_days,
+    numbers,
+)
 
 
 class RulesCheck:
@@ -73,10 +70,7 @@ class RulesCheck:
         self.date_fields = [f.name for f in sub.fields if f.type == "date"]
         self.routed = [f for f in sub.fields if f.asked_when]
         self.coded = coded_fields(standard, sub)
-        # the total is the breakdown with one value, its own code (total/total): not a part
-        self.total_breakdowns = {
-            b.code for b in standard.breakdowns.values() if list(b.values) == [b.code]
-        }
+        self.total_breakdowns = standard.total_breakdowns
         self.part_keys: set[tuple] = set()
         self.broken_measures: set[tuple[str, str]] = set()
         self.boroughs_seen: dict[str, int] = {}
@@ -107,7 +101,7 @@ class RulesCheck:
             self._routing(chunk, f, collector)
         weight = self.weight_field
         if self.has(weight) and self.sub.field(weight).type == "number":
-            self.weights.add(chunk.rows, _numbers(self.text(chunk, weight)), collector)
+            self.weights.add(chunk.rows, numbers(self.text(chunk, weight)), collector)
         if self.has(self.measure_field):
             self._service(chunk, collector)
 
@@ -142,7 +136,7 @@ class RulesCheck:
         spans: list[tuple[str, tuple[date, date], np.ndarray]] = []
         field = self.period_field
         for value, mask in distinct(self.text(chunk, field)):
-            if not _FY.fullmatch(value):
+            if not looks_like_period(value):
                 continue  # pattern-mismatch or required-missing already
             span = financial_year(value)
             rows = chunk.rows[mask]
@@ -223,7 +217,7 @@ class RulesCheck:
             if measure is None:
                 continue  # not-in-codelist already
             rows = chunk.rows[idx]
-            if measure.source_type != "service":
+            if measure.source_type != SERVICE_SOURCE:
                 collector.add(
                     "measure-not-service", field=self.measure_field, rows=rows, value=measure_id,
                     source_type=measure.source_type,
@@ -248,7 +242,7 @@ class RulesCheck:
 
     def _numbers(self, measure, num, den, den_blank, rows, collector: Collector) -> None:
         label = measure.id
-        if measure.multiplier is not None:
+        if measure.has_denominator:
             missing = den_blank
             if missing.any():
                 collector.add(
@@ -390,84 +384,9 @@ def distinct(col: pa.Array | pa.ChunkedArray) -> list[tuple[str, np.ndarray]]:
     return [(value, indices == k) for k, value in enumerate(dictionary.to_pylist())]
 
 
-def iso_days(chunk: Chunk, position: int) -> np.ndarray:
-    """A column's dates written exactly YYYY-MM-DD as numpy days, anything else NaT (cached)."""
-    key = ("iso-days", position)
-    if key not in chunk.cache:
-        chunk.cache[key] = _iso_days(chunk.column(position))
-    return chunk.cache[key]
-
-
-def _iso_days(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """Read on the text's bytes: exactly ten ASCII characters, digits and two dashes."""
-    if isinstance(col, pa.ChunkedArray):
-        col = col.combine_chunks() if col.num_chunks else pa.array([], pa.string())
-    if col.null_count:
-        col = pc.fill_null(col, "")
-    days = np.full(len(col), np.datetime64("NaT"), dtype="datetime64[D]")
-    offsets, data = text_buffers(col)
-    where = np.flatnonzero(np.diff(offsets) == 10)
-    if not len(where):
-        return days
-    # one row per character position; subtracting "0" wraps anything below it past 9
-    text = data[offsets[where] + np.arange(10)[:, None]] - np.uint8(ord("0"))
-    ok = (text[_DIGITS] <= 9).all(axis=0) & (text[4] == _DASH) & (text[7] == _DASH)
-    n = text.astype(np.int32)
-    year = n[0] * 1000 + n[1] * 100 + n[2] * 10 + n[3]
-    month = n[5] * 10 + n[6]
-    day = n[8] * 10 + n[9]
-    ok &= (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
-    month = np.where(ok, month, 1)
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    ok &= day <= _MONTH_DAYS[month] + (leap & (month == 2))
-    days[where[ok]] = _days_since_1970(year[ok], month[ok], day[ok]).astype("datetime64[D]")
-    return days
-
-
-_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9]
-_DASH = np.uint8((ord("-") - ord("0")) % 256)  # "-" after the same wrapping subtraction
-_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-
-
-def _days_since_1970(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Days from 1970-01-01 to each proleptic Gregorian date (H. Hinnant's days_from_civil)."""
-    year = year - (month <= 2)
-    era = year // 400
-    year_of_era = year - era * 400
-    day_of_year = (153 * np.where(month > 2, month - 3, month + 9) + 2) // 5 + day - 1
-    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
-    return era.astype(np.int64) * 146097 + day_of_era - 719468
-
-
 def _long_date(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
 def _plain(x: float) -> str:
     return f"{x:.6g}"
-
-
-def _numbers(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """Cells as floats (NaN when not a number); plain decimals vectorised, the rest one by one."""
-    plain = pc.fill_null(pc.match_substring_regex(col, r"^-?[0-9]+(\.[0-9]+)?$"), False)
-    values = pc.cast(pc.if_else(plain, col, None), pa.float64())
-    out = values.to_numpy(zero_copy_only=False).astype(float, copy=True)
-    others = np.flatnonzero(~plain.to_numpy(zero_copy_only=False))
-    if others.size:
-        cells = pc.take(col, pa.array(others)).to_pylist()
-        out[others] = pd.to_numeric(pd.Series(cells, dtype=object).str.strip(), errors="coerce")
-    return out
-
-
-def integers(chunk: Chunk, position: int) -> np.ndarray:
-    """A column's cells as whole numbers (NaN when not one), worked out once per chunk."""
-    key = ("integers", position)
-    if key not in chunk.cache:
-        chunk.cache[key] = _integers(chunk.column(position))
-    return chunk.cache[key]
-
-
-def _integers(col: pa.Array) -> np.ndarray:
-    values = _numbers(col)
-    values[~np.isfinite(values) | (np.floor(values) != values)] = np.nan
-    return values

@@ -33,7 +33,9 @@ def infer_type(header: list[str], standard: Standard, header_row: int = 1) -> st
     ``header_row`` is the sheet row the headings were read from, named in the hint.
     """
     seen = _headings(header)
-    scores = {name: len(seen & _known(sub)) for name, sub in standard.submission_types.items()}
+    scores = {
+        name: len(seen & loose_names(sub).keys()) for name, sub in standard.submission_types.items()
+    }
     best = max(scores, key=lambda n: scores[n])
     ties = [n for n, s in scores.items() if s == scores[best]]
     if scores[best] == 0 or len(ties) > 1:
@@ -55,7 +57,7 @@ def header_index(rows: list[list[str]], standard: Standard) -> int:
     When no row matches that well, the first row is the header, so a wrong file is reported
     against its first row as before.
     """
-    known = [_known(sub) for sub in standard.submission_types.values()]
+    known = [loose_names(sub).keys() for sub in standard.submission_types.values()]
     best, best_score = 0, 0
     for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
         seen = _headings(cells)
@@ -69,9 +71,18 @@ def _headings(cells: list[str]) -> set[str]:
     return {normalise(c) for c in cells if c.strip()}
 
 
-def _known(sub: SubmissionType) -> set[str]:
-    """A type's field names and titles, as compared loosely."""
-    return {normalise(f.name) for f in sub.fields} | {normalise(f.title) for f in sub.fields}
+def loose_names(sub: SubmissionType) -> dict[str, str]:
+    """Each of a type's field names and titles, as compared loosely, mapped to the field name.
+
+    A name beats a title, and of two titles that read the same loosely the first field's wins,
+    so the validator and ``lsids fix`` read a forgiving heading the same way.
+    """
+    loose: dict[str, str] = {}
+    for f in sub.fields:
+        loose.setdefault(normalise(f.title), f.name)
+    for f in sub.fields:
+        loose[normalise(f.name)] = f.name
+    return loose
 
 
 def match_header(
@@ -86,11 +97,7 @@ def match_header(
     empty; the engine reports ``blank-header`` if data turns up in them).
     """
     exact = {f.name: f for f in sub.fields}
-    loose: dict[str, str] = {}
-    for f in sub.fields:
-        loose.setdefault(normalise(f.title), f.name)
-    for f in sub.fields:
-        loose[normalise(f.name)] = f.name  # a name beats a title
+    loose = loose_names(sub)
     last = max((i for i, h in enumerate(header) if h.strip()), default=-1)
     trailing_blank = [i for i in range(last + 1, len(header))]
     positions: dict[str, int] = {}
