@@ -13,7 +13,6 @@ survey or national measures would only invite a finding.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
@@ -67,8 +66,7 @@ def _service_measures(standard: Standard, fc: FieldCodes) -> FieldCodes:
 def _composite(
     standard: Standard, fields: tuple[str, ...], resource: str, references: tuple[str, ...]
 ) -> dict[str, FieldCodes]:
-    with (standard.path / standard.resource(resource)["path"]).open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = standard.tables[resource]
     result = {}
     last = len(fields) - 1
     for i, (name, ref) in enumerate(zip(fields, references, strict=True)):

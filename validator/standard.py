@@ -165,6 +165,12 @@ class Standard:
     breakdowns: dict[str, Breakdown]
     metadata_schema: dict[str, Any]
     rules: dict[str, float] = field(default_factory=dict)
+    tables: dict[str, tuple[dict[str, str], ...]] = field(default_factory=dict)
+
+    def key_values(self, resource: str, fields: tuple[str, ...], sep: str) -> frozenset[str]:
+        """Every value of ``fields`` in a code-list resource (joined by ``sep``): what a foreign
+        key into it allows."""
+        return frozenset(sep.join(row[f] for f in fields) for row in self.tables[resource])
 
     @property
     def package_path(self) -> Path:
@@ -269,13 +275,14 @@ def _load(root: Path) -> Standard:
     package = _read_json(root / PACKAGE_FILE)
     codelists: dict[str, Codelist] = {}
     submission_types: dict[str, SubmissionType] = {}
+    tables: dict[str, tuple[dict[str, str], ...]] = {}
     for res in package["resources"]:
         if res.get("role") == "codelist":
+            rows = tables[res["name"]] = tuple(_read_csv(root / res["path"]))
             schema, _ = _schema(root, res)
             if len(schema["primaryKey"]) != 1:
                 continue  # breakdown values are keyed by (breakdown, code): see Standard.breakdowns
             key = schema["primaryKey"][0]
-            rows = _read_csv(root / res["path"])
             codes = {}
             for row in rows:
                 extra = {k: v for k, v in row.items() if k not in (key, "label", "description")}
@@ -308,10 +315,10 @@ def _load(root: Path) -> Standard:
             national_source=row["national_source"],
             strategy_reference=row["strategy_reference"],
         )
-        for row in _read_csv(root / package_resource_path(package, "measures"))
+        for row in tables["measures"]
     }
     values: dict[str, dict[str, str]] = {}
-    for row in _read_csv(root / package_resource_path(package, "breakdown-values")):
+    for row in tables["breakdown-values"]:
         values.setdefault(row["breakdown"], {})[row["code"]] = row["label"]
     breakdowns = {
         row["code"]: Breakdown(
@@ -321,7 +328,7 @@ def _load(root: Path) -> Standard:
             row["parts_sum_to_total"] == "true",
             values.get(row["code"], {}),
         )
-        for row in _read_csv(root / package_resource_path(package, "breakdowns"))
+        for row in tables["breakdowns"]
     }
     metadata_schema = _read_json(root / package["submissionMetadataSchema"])
     return Standard(
@@ -334,14 +341,8 @@ def _load(root: Path) -> Standard:
         breakdowns=breakdowns,
         metadata_schema=metadata_schema,
         rules={r["name"]: r["value"] for r in package.get("validationRules", [])},
+        tables=tables,
     )
-
-
-def package_resource_path(package: dict[str, Any], name: str) -> str:
-    for res in package["resources"]:
-        if res["name"] == name:
-            return res["path"]
-    raise StandardError(f"The standard has no resource named {name!r}.")
 
 
 def _submission_type(

@@ -17,7 +17,6 @@ Deliberate differences from Frictionless (also in the catalogue):
 
 from __future__ import annotations
 
-import csv
 import functools
 import json
 import re
@@ -76,18 +75,11 @@ _NOTE_CODES = {
 
 
 def reference_keys(standard: Standard, resource: str, fields: tuple[str, ...]) -> frozenset[str]:
-    """The allowed values of a foreign key, read from the code-list resource's CSV.
+    """The allowed values of a foreign key, from the code list the standard already loaded.
 
-    Composite keys are joined with ``KEY_SEP`` so that one set lookup checks them. Read once
-    per file: a published version of the standard never changes.
+    Composite keys are joined with ``KEY_SEP`` so that one set lookup checks them.
     """
-    return _read_keys(str(standard.path / standard.resource(resource)["path"]), tuple(fields))
-
-
-@functools.lru_cache(maxsize=128)
-def _read_keys(path: str, fields: tuple[str, ...]) -> frozenset[str]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return frozenset(KEY_SEP.join(row[f] for f in fields) for row in csv.DictReader(fh))
+    return standard.key_values(resource, tuple(fields), KEY_SEP)
 
 
 @functools.lru_cache(maxsize=16)
