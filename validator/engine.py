@@ -76,7 +76,7 @@ def validate(
         source, copy = copy, (copy if copy is not source else None)
     try:
         stamp = _template_stamp(source)
-        table = read_table(source, sheet=sheet)
+        table = read_table(source, sheet=sheet, standard=standard)
         try:
             return _run(
                 standard, table, type, borough, period, metadata, progress, source, all_rows,
@@ -276,7 +276,7 @@ def _run(
         elif data_rows:
             schema = checks[0]
             if isinstance(schema, SchemaCheck) and schema.needs_second_read:
-                schema.second_read(_read_again(source, table.sheet))
+                schema.second_read(_read_again(source, table.sheet, standard))
             for check in checks:
                 finish = getattr(check, "finish", None)
                 if finish:
@@ -385,11 +385,11 @@ def _check_chunks(
 _READ = "engine:read"  # cache entry: (rows the reader gave, blank rows dropped)
 
 
-def _read_again(source: Any, sheet: str | None) -> Iterator[Chunk]:
+def _read_again(source: Any, sheet: str | None, standard: Standard) -> Iterator[Chunk]:
     """The return's chunks once more, from the start (blank rows included)."""
     if hasattr(source, "seek"):
         source.seek(0)
-    again = read_table(source, sheet=sheet)
+    again = read_table(source, sheet=sheet, standard=standard)
     try:
         yield from again.chunks
     finally:

@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from .standard import Standard, load_standard
 from .table import MAX_COLUMNS, Chunk, InputError, ReaderNote, RowIssue, Table
 from .xlsx_safety import looks_like_workbook
 
@@ -68,7 +69,13 @@ def _prefer_jemalloc() -> None:
 _prefer_jemalloc()
 
 
-def read_table(source: Any, *, sheet: str | None = None, chunk_rows: int | None = None) -> Table:
+def read_table(
+    source: Any,
+    *,
+    sheet: str | None = None,
+    chunk_rows: int | None = None,
+    standard: Standard | None = None,
+) -> Table:
     """Read a path, a binary file object or a DataFrame into a ``Table``; raise ``InputError``."""
     chunk_rows = chunk_rows or CHUNK_ROWS
     if isinstance(source, pd.DataFrame):
@@ -82,16 +89,16 @@ def read_table(source: Any, *, sheet: str | None = None, chunk_rows: int | None 
         with path.open("rb") as fh:
             head = fh.read(8)
         if looks_like_workbook(head, path.name):
-            return _read_xlsx(path, sheet)
-        return read_csv(path, chunk_rows=chunk_rows)
+            return _read_xlsx(path, sheet, standard)
+        return read_csv(path, chunk_rows=chunk_rows, standard=standard)
     if hasattr(source, "read"):
         require_binary(source)
         fh = rewindable(source)
         head = fh.read(8)
         fh.seek(0)
         if looks_like_workbook(head, str(getattr(source, "name", ""))):
-            return _read_xlsx(fh, sheet)
-        return read_csv(fh, chunk_rows=chunk_rows)
+            return _read_xlsx(fh, sheet, standard)
+        return read_csv(fh, chunk_rows=chunk_rows, standard=standard)
     raise InputError(
         "not-a-table",
         f"Cannot read a {type(source).__name__}: give a file path, a file opened in binary "
@@ -109,7 +116,7 @@ def _check_width(header: list[str], what: str) -> None:
         )
 
 
-def _read_xlsx(source: Any, sheet: str | None) -> Table:
+def _read_xlsx(source: Any, sheet: str | None, standard: Standard | None) -> Table:
     try:
         from .xlsx import read_xlsx
     except ImportError as exc:  # the workbook reader is not installed in this build
@@ -118,7 +125,7 @@ def _read_xlsx(source: Any, sheet: str | None) -> Table:
             "This installation cannot read Excel workbooks.",
             "Save the sheet as CSV (comma separated) and check that instead.",
         ) from exc
-    return read_xlsx(source, sheet=sheet)
+    return read_xlsx(source, sheet=sheet, standard=standard)
 
 
 def require_binary(fh: Any) -> None:
@@ -152,7 +159,12 @@ def rewindable(fh: IO[bytes]) -> IO[bytes]:
 # CSV ---------------------------------------------------------------------------------------
 
 
-def read_csv(source: str | Path | IO[bytes], *, chunk_rows: int | None = None) -> Table:
+def read_csv(
+    source: str | Path | IO[bytes],
+    *,
+    chunk_rows: int | None = None,
+    standard: Standard | None = None,
+) -> Table:
     """Read a CSV return as text cells, streaming; raise ``InputError`` if it cannot be read.
 
     pyarrow parses on one thread: only then can it tell a ragged row's number. That thread is a
@@ -163,9 +175,12 @@ def read_csv(source: str | Path | IO[bytes], *, chunk_rows: int | None = None) -
     own = isinstance(source, str | os.PathLike)
     if own:
         with Path(source).open("rb") as fh:  # type: ignore[arg-type]
-            encoding, delimiter, header, header_row, first_row = _inspect(fh)
+            encoding, delimiter, header, header_row, first_row = _inspect(fh, standard)
     else:
-        encoding, delimiter, header, header_row, first_row = _inspect(source)  # type: ignore[arg-type]
+        encoding, delimiter, header, header_row, first_row = _inspect(
+            source,  # type: ignore[arg-type]
+            standard,
+        )
     issues: list[RowIssue] = []
     chunks = _ReadAhead(
         _csv_chunks(source, header, header_row, encoding, delimiter, issues, chunk_rows)
@@ -186,7 +201,9 @@ def read_csv(source: str | Path | IO[bytes], *, chunk_rows: int | None = None) -
     )
 
 
-def _inspect(fh: IO[bytes]) -> tuple[str, str, list[str], int, int]:
+def _inspect(
+    fh: IO[bytes], standard: Standard | None = None
+) -> tuple[str, str, list[str], int, int]:
     """Encoding, delimiter, header, the header's line and the first non-blank line of a CSV.
 
     The headings are looked for among the first non-blank lines, as in a workbook
@@ -201,9 +218,8 @@ def _inspect(fh: IO[bytes]) -> tuple[str, str, list[str], int, int]:
     filled = [(number, cells) for number, text, cells in lines if any(c.strip() for c in cells)]
     if filled:
         from .checks.structure import header_index
-        from .standard import load_standard
 
-        index = header_index([cells for _, cells in filled], load_standard())
+        index = header_index([cells for _, cells in filled], standard or load_standard())
         header_row, first_row = filled[index][0], filled[0][0]
     else:  # only blank lines: read the first as before
         header_row = first_row = 1

@@ -38,6 +38,7 @@ from openpyxl.utils import range_boundaries
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from .findings import column_letter
+from .standard import Standard, load_standard
 from .table import MAX_COLUMNS, Chunk, InputError, ReaderNote, RowIssue, Table
 from .xlsx_safety import EXCEL_MAX_ROW, MAX_UNCOMPRESSED_BYTES, check_workbook_file
 
@@ -55,22 +56,30 @@ FORMULA_NOT_CALCULATED = "formula-not-calculated"
 _UNCALCULATED = "uncalculated-formula"
 
 
-def read_xlsx(source: str | os.PathLike[str] | BinaryIO, sheet: str | None = None) -> Table:
+def read_xlsx(
+    source: str | os.PathLike[str] | BinaryIO,
+    sheet: str | None = None,
+    *,
+    standard: Standard | None = None,
+) -> Table:
     """Read the first visible sheet of a workbook, or the sheet named, as a ``Table``.
 
-    ``source`` is a path or a binary file object. Raises ``InputError`` when the file is not a
-    workbook, is encrypted, damaged or unsafe, when the sheet is missing, or when it is empty.
+    ``source`` is a path or a binary file object. The sheet and the heading row are recognised
+    by the submission types of ``standard`` (the current version when not given). Raises
+    ``InputError`` when the file is not a workbook, is encrypted, damaged or unsafe, when the
+    sheet is missing, or when it is empty.
     """
+    standard = standard or load_standard()
     handle, owned = _open_binary(source)
     resources = _Resources(handle if owned else None)
     try:
         facts = check_workbook_file(handle)
-        layout, resources.archive = _load_layout(handle, sheet)
+        layout, resources.archive = _load_layout(handle, sheet, standard)
         resources.member = _open_part(resources.archive, layout.part)
         notes = list(layout.notes)
         merges = facts.merged.get(layout.part, [])
         reader = _SheetReader(resources.member, layout, merges, notes)
-        header = reader.read_header()
+        header = reader.read_header(standard)
         if reader.header_row > reader.first_row:
             notes.append(_headings_note(reader.header_row))
         merges = [m for m in merges if _parse_merges([m])[0].max_row >= reader.header_row]
@@ -207,7 +216,9 @@ class _Sheet:
     part: str
 
 
-def _load_layout(handle: BinaryIO, sheet: str | None) -> tuple[_Layout, zipfile.ZipFile]:
+def _load_layout(
+    handle: BinaryIO, sheet: str | None, standard: Standard
+) -> tuple[_Layout, zipfile.ZipFile]:
     """Read the workbook's parts (not its sheets) with openpyxl and choose the sheet.
 
     These are the steps of openpyxl's read-only ``load_workbook`` except reading the worksheets:
@@ -230,7 +241,7 @@ def _load_layout(handle: BinaryIO, sheet: str | None) -> tuple[_Layout, zipfile.
     except Exception as error:  # openpyxl raises many types for a damaged file
         raise _unreadable(error) from None
     try:
-        chosen, notes = _choose_sheet(sheets, sheet)
+        chosen, notes = _choose_sheet(sheets, sheet, standard)
     except InputError:
         reader.archive.close()
         raise
@@ -273,7 +284,9 @@ def _damaged(error: BaseException) -> InputError:
     )
 
 
-def _choose_sheet(sheets: list[_Sheet], wanted: str | None) -> tuple[_Sheet, list[ReaderNote]]:
+def _choose_sheet(
+    sheets: list[_Sheet], wanted: str | None, standard: Standard
+) -> tuple[_Sheet, list[ReaderNote]]:
     """The named sheet (exact, else ignoring case and spaces); else a visible sheet named after a
     submission type (as the standard's templates name their data sheet); else the first visible one.
     """
@@ -289,7 +302,8 @@ def _choose_sheet(sheets: list[_Sheet], wanted: str | None) -> tuple[_Sheet, lis
             "Give the name of the sheet that holds the return, exactly as its tab shows it.",
         )
     visible = [s for s in sheets if s.state == "visible"]
-    typed = [s for s in visible if _normal(s.name) in _submission_sheet_names()]
+    kinds = {_normal(name) for name in standard.submission_types}
+    typed = [s for s in visible if _normal(s.name) in kinds]
     visible = typed[:1] + [s for s in visible if s not in typed[:1]]
     if not visible:
         raise InputError(
@@ -309,12 +323,6 @@ def _choose_sheet(sheets: list[_Sheet], wanted: str | None) -> tuple[_Sheet, lis
 
 def _normal(name: str) -> str:
     return name.strip().lower().replace("_", "-").replace(" ", "-")
-
-
-def _submission_sheet_names() -> set[str]:
-    from .standard import load_standard
-
-    return {_normal(name) for name in load_standard().submission_types}
 
 
 # --- merged cells ------------------------------------------------------------------------------
@@ -411,11 +419,10 @@ class _SheetReader:
         self.first_row = 0
         self._replay: list[_Row] = []
 
-    def read_header(self) -> list[str]:
+    def read_header(self, standard: Standard) -> list[str]:
         """The heading row among the first visible non-blank rows; an empty sheet is an
         ``InputError``. The rows read past it are kept to be read again as data."""
         from .checks.structure import HEADER_SEARCH_ROWS, header_index
-        from .standard import load_standard
 
         candidates: list[_Row] = []
         for number, texts in self._visible_rows():
@@ -430,7 +437,7 @@ class _SheetReader:
                 "Put the column names in the first row and one record in each row below, or "
                 "name the sheet that holds the return.",
             )
-        index = header_index([row.texts for row in candidates], load_standard())
+        index = header_index([row.texts for row in candidates], standard)
         header = candidates[index]
         self._replay = candidates[index + 1 :]
         self._width = len(header.texts)
