@@ -20,8 +20,8 @@ from openpyxl.styles import Font
 
 import validator
 from validator import InputError, validate
-from validator.annotate import ERROR_FILL, PROBLEMS_HEADER, WARNING_FILL, annotate
 from validator.cli import main
+from validator.excel.annotate import ERROR_FILL, PROBLEMS_HEADER, WARNING_FILL, annotate
 
 EXAMPLE = Path(__file__).parent.parent / "examples/valid/resident-survey_E09000030_2025-26.csv"
 DATA = "Resident survey"

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from validator.catalogue import CATALOGUE
 from validator.cli import build_parser, main
-from validator.findings import CATALOGUE
-from validator.reference import render_pages
-from validator.reference_findings import (
+from validator.docgen import render_pages
+from validator.docgen.findings import (
     INPUT_ERROR_FIELDS,
     LAYERS,
     REPORT_FIELDS,

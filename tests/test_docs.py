@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from validator.cli import main
-from validator.markdown import escape
-from validator.reference import BANNER, render_pages, stale_docs, write_docs
+from validator.docgen import BANNER, render_pages, stale_docs, write_docs
+from validator.docgen.markdown import escape
 from validator.standard import _load, load_standard
 
 ROOT = Path(__file__).resolve().parents[1]

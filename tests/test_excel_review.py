@@ -11,9 +11,9 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from validator.cli import main
+from validator.excel.template import CODES_SHEET, README_SHEET, write_template
+from validator.excel.uk_dates import read_uk_date
 from validator.standard import load_standard
-from validator.template import CODES_SHEET, README_SHEET, write_template
-from validator.uk_dates import read_uk_date
 
 STANDARD = load_standard()
 ROOT = Path(__file__).resolve().parents[1]

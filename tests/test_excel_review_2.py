@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 from validator import validate
-from validator.fix import ambiguous_to_csv, changes_to_csv, fix_file, fix_table
+from validator.excel.fix import ambiguous_to_csv, changes_to_csv, fix_file, fix_table
+from validator.excel.template import write_template
 from validator.standard import available_versions, load_standard
-from validator.template import write_template
 
 STANDARD = load_standard()
 SURVEY = "resident-survey"

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from validator.engine import validate
-from validator.field_codes import FieldCodes, field_codes
-from validator.fix import changes_to_csv, fix_file, fix_table
-from validator.labels import LabelMatcher
+from validator.excel.field_codes import FieldCodes, field_codes
+from validator.excel.fix import changes_to_csv, fix_file, fix_table
+from validator.excel.labels import LabelMatcher
 from validator.standard import load_standard
 from validator.stock import stock_validate
 

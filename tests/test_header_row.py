@@ -15,12 +15,12 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from validator import InputError, load_standard, validate
-from validator.annotate import annotate
-from validator.checks.structure import match_header
+from validator.addresses import column_letter
 from validator.cli import main
-from validator.findings import column_letter
+from validator.excel.annotate import annotate
+from validator.readers.headers import match_header
+from validator.readers.workbook import read_xlsx
 from validator.report import Collector
-from validator.xlsx import read_xlsx
 
 EXAMPLES = Path(__file__).parent.parent / "examples/valid"
 TITLE = "Social integration return 2025-26 (prepared by the performance team)"

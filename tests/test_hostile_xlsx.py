@@ -15,8 +15,8 @@ import openpyxl
 import pytest
 from streams import ForwardOnly
 
-from validator.table import InputError
-from validator.xlsx import read_xlsx
+from validator.catalogue import InputError
+from validator.readers.workbook import read_xlsx
 
 CASES = [
     (hostile.empty_file, "empty-file", ["empty"]),

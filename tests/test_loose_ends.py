@@ -17,10 +17,11 @@ import openpyxl
 import pytest
 from streams import ForwardOnly
 
-from validator import load_standard, readers, validate
-from validator.findings import CATALOGUE
+from validator import load_standard, validate
+from validator.catalogue import CATALOGUE, InputError
+from validator.readers import read_table
+from validator.readers import table as readers_table
 from validator.synthetic import generate_survey
-from validator.table import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 VALID = ROOT / "examples" / "valid" / "resident-survey_E09000001_2025-26.csv"
@@ -220,7 +221,7 @@ def test_an_unknown_metadata_property_is_named_with_the_real_ones():
 
 
 def test_fix_renames_a_heading_on_the_heading_row_not_a_hidden_row_below_it(tmp_path):
-    from validator.fix import fix_file
+    from validator.excel.fix import fix_file
 
     header, *body = valid_rows()[:4]
     rows = [["Respondent ID", *header[1:]], *body]
@@ -268,7 +269,7 @@ def shifted(report, by: int) -> list[tuple]:
 def test_csv_headings_below_a_title_keep_the_files_own_row_numbers(
     tmp_path, monkeypatch, as_stream
 ):
-    monkeypatch.setattr(readers, "CHUNK_ROWS", 50)  # so repeated keys need the second read
+    monkeypatch.setattr(readers_table, "CHUNK_ROWS", 50)  # so repeated keys need the second read
     plain = faulty_survey_csv(tmp_path / "plain.csv")
     titled = faulty_survey_csv(tmp_path / "titled.csv", above="Resident survey 2025-26,,\n\n")
     source = ForwardOnly(titled.read_bytes()) if as_stream else titled
@@ -288,7 +289,7 @@ def test_csv_headings_below_a_title_keep_the_files_own_row_numbers(
 
 
 def test_csv_headings_on_the_first_line_read_as_before(tmp_path):
-    table = readers.read_table(VALID)
+    table = read_table(VALID)
     assert (table.header_row, table.notes) == (1, [])
     assert next(iter(table.chunks)).rows[0] == 2
     table.chunks.close()
@@ -305,7 +306,7 @@ def test_csv_blank_lines_before_the_headings_are_skipped_without_a_note(tmp_path
 
 
 def test_fix_keeps_a_csv_title_and_renames_the_heading_on_its_own_row(tmp_path):
-    from validator.fix import fix_file
+    from validator.excel.fix import fix_file
 
     text = VALID.read_text(encoding="utf-8").replace("respondent_id", "Respondent ID", 1)
     path = tmp_path / "return.csv"

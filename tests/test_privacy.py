@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from validator import validate
-from validator.findings import CATALOGUE
+from validator.catalogue import CATALOGUE
 from validator.standard import load_standard
 from validator.synthetic import generate_service, generate_survey
 

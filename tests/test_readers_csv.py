@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from validator import InputError, validate
-from validator.readers import read_table
+from validator.readers.source import read_table
 from validator.synthetic import generate_service, generate_survey
 
 SERVICE = "service-data"

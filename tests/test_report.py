@@ -7,9 +7,10 @@ import json
 import pandas as pd
 
 from validator import Finding, Report, validate
-from validator.findings import CATALOGUE, column_letter
-from validator.render import Outcome, render_html, render_json, render_text
+from validator.addresses import column_letter
+from validator.catalogue import CATALOGUE
 from validator.report import MAX_ROWS, Collector
+from validator.report.render import Outcome, render_html, render_json, render_text
 from validator.synthetic import generate_service, generate_survey
 
 

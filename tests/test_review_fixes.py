@@ -8,7 +8,7 @@ import pytest
 from small_returns import BOROUGH, PERIOD, check, service, survey
 
 from validator import validate
-from validator.table import InputError
+from validator.catalogue import InputError
 
 SERVICE_HEADER = (
     "borough,period,measure,breakdown,breakdown_value,numerator,denominator,status,notes"
@@ -139,7 +139,7 @@ def test_a_date_and_time_is_named_as_such(tmp_path):
 
 
 def test_fix_calls_a_borough_name_a_borough_name(tmp_path):
-    from validator.fix import fix_file
+    from validator.excel.fix import fix_file
 
     frame = service()
     frame.loc[0, "borough"] = "LB Tower Hamlets"

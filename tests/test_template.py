@@ -12,16 +12,11 @@ import pytest
 from openpyxl.utils import range_boundaries
 
 from validator.engine import validate
-from validator.field_codes import field_codes
+from validator.excel.field_codes import field_codes
+from validator.excel.template import CODES_SHEET, README_SHEET, write_blank_csv, write_template
+from validator.readers.stamp import template_version
 from validator.standard import load_standard
 from validator.synthetic import generate_survey
-from validator.template import (
-    CODES_SHEET,
-    README_SHEET,
-    template_version,
-    write_blank_csv,
-    write_template,
-)
 
 STANDARD = load_standard()
 TYPES = sorted(STANDARD.submission_types)

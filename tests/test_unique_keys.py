@@ -14,8 +14,9 @@ import pyarrow as pa
 import pytest
 from streams import ForwardOnly
 
-from validator import readers, validate
-from validator.checks.unique import UniqueKey, hash_text
+from validator import validate
+from validator.checks.keys import UniqueKey, hash_text
+from validator.readers import table as readers_table
 from validator.stock import stock_validate
 from validator.synthetic import generate_survey
 
@@ -92,7 +93,7 @@ def test_the_hash_depends_only_on_the_text():
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    monkeypatch.setattr(readers, "CHUNK_ROWS", 50)
+    monkeypatch.setattr(readers_table, "CHUNK_ROWS", 50)
 
 
 def _survey_with_repeats() -> tuple[pd.DataFrame, list[int]]:
@@ -134,7 +135,7 @@ def test_chunk_size_never_changes_the_report(tmp_path, monkeypatch):
     frame.to_csv(path, index=False)
     whole = validate(path, type="resident-survey", all_rows=True).to_dict()
     for size in (7, 37, 50):
-        monkeypatch.setattr(readers, "CHUNK_ROWS", size)
+        monkeypatch.setattr(readers_table, "CHUNK_ROWS", size)
         assert validate(path, type="resident-survey", all_rows=True).to_dict() == whole
 
 

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from validator import report as report_module
 from validator import validate
+from validator.report import collector as collector_module
 from validator.standard import load_standard
 from validator.stock import stock_validate
 from validator.synthetic import generate_service, generate_survey
@@ -144,7 +144,7 @@ def _stock(path, kind: str, sub) -> set[tuple]:
 
 @pytest.fixture(autouse=True)
 def _all_rows(monkeypatch):
-    monkeypatch.setattr(report_module, "MAX_ROWS", 10**9)  # compare every row, not the first 100
+    monkeypatch.setattr(collector_module, "MAX_ROWS", 10**9)  # compare every row, not the first 100
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -16,9 +16,10 @@ import hostile_xlsx as raw
 import openpyxl
 import pytest
 
-from validator import load_standard, validate, xlsx
-from validator.table import InputError
-from validator.xlsx import cell_text, read_xlsx
+from validator import load_standard, validate
+from validator.catalogue import InputError
+from validator.readers import workbook as xlsx
+from validator.readers.workbook import cell_text, read_xlsx
 
 
 def save(tmp_path, workbook, name="return.xlsx"):

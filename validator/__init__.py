@@ -1,14 +1,16 @@
-"""LSIDS validator: check a borough's return against the London Social Integration Data Standard."""
+"""LSIDS validator: check a borough's return against the London Social Integration Data Standard.
 
-from .standard import Standard, StandardError, available_versions, load_standard
+This module only hands on the public API; the work is done in the sub-packages (see
+``docs/architecture.md``).
+"""
 
-__version__ = "0.1.0"
-
-from .annotate import annotate
+from .catalogue.inputs import InputError
 from .engine import validate
-from .findings import Finding
-from .report import Report
-from .table import InputError
+from .excel.annotate import annotate
+from .report.finding import Finding
+from .report.model import Report
+from .standard import Standard, StandardError, available_versions, load_standard
+from .version import __version__
 
 __all__ = [
     "Finding",

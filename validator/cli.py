@@ -11,10 +11,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from .findings import CATALOGUE
+from .catalogue.findings import CATALOGUE
+from .catalogue.inputs import InputError
 from .standard import StandardError, load_standard
-from .table import InputError
+from .version import __version__
 
 EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 
@@ -148,14 +148,14 @@ def _type_names() -> list[str] | None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .engine import validate
-    from .render import Outcome, render_html, render_json, render_text, terminal_safe
+    from .report.render import Outcome, render_html, render_json, render_text, terminal_safe
 
     metadata = _metadata(args.metadata)
     check = validate
     if args.annotate:
         from functools import partial
 
-        from .annotate import annotate
+        from .excel.annotate import annotate
 
         if len(args.files) != 1:
             raise InputError(
@@ -285,7 +285,7 @@ def cmd_standard(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .findings import generic_text
+    from .catalogue.words import generic_text
 
     entry = CATALOGUE.get(args.code.strip().lower())
     if entry is None:
@@ -302,7 +302,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from .reference import stale_docs, write_docs
+    from .docgen.pages import stale_docs, write_docs
 
     if args.check:
         stale = stale_docs(args.output)
@@ -336,7 +336,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from .template import write_blank_csv, write_template
+    from .excel.template import write_blank_csv, write_template
 
     csv = _template_is_csv(args.output, args.csv)
     output = args.output or Path(f"{args.type}{'.csv' if csv else '.xlsx'}")
@@ -360,7 +360,7 @@ def _template_is_csv(output: Path | None, csv: bool) -> bool:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    from .fix import ambiguous_to_csv, changes_to_csv, fix_file
+    from .excel.fix import ambiguous_to_csv, changes_to_csv, fix_file
 
     if args.output.resolve() == args.file.resolve():
         raise InputError(

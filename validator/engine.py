@@ -22,17 +22,20 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .checks.cells import SchemaCheck
+from .addresses import column_letter
+from .catalogue.inputs import InputError
 from .checks.disclosure import DisclosureCheck
 from .checks.privacy import PrivacyCheck
 from .checks.rules import RulesCheck
-from .checks.structure import infer_type, match_header
-from .findings import column_letter
+from .checks.schema import SchemaCheck
 from .periods import financial_year
-from .readers import read_ahead, read_table, require_binary, rewindable
-from .report import Collector, Report
+from .readers.headers import infer_type, match_header
+from .readers.readahead import read_ahead
+from .readers.source import read_table, require_binary, rewindable
+from .readers.table import Chunk, Table
+from .report.collector import Collector
+from .report.model import Report
 from .standard import Standard, StandardError, available_versions, load_standard
-from .table import Chunk, InputError, Table
 
 Progress = Callable[[int], None]
 
@@ -95,7 +98,7 @@ def _template_stamp(source: Any) -> tuple[str, str] | None:
     """The (type, version) stamp of a workbook made from the standard's template, if it is one."""
     if not (isinstance(source, str | os.PathLike) or hasattr(source, "read")):
         return None  # a DataFrame
-    from .template import template_version
+    from .readers.stamp import template_version
 
     return template_version(source)
 
@@ -286,7 +289,7 @@ def _run(
     findings = collector.findings()
     errors = sum(f.count for f in findings if f.severity == "error")
     warnings = sum(f.count for f in findings if f.severity == "warning")
-    from . import __version__
+    from .version import __version__
 
     return Report(
         valid=errors == 0,

@@ -28,8 +28,8 @@ from openpyxl.comments import Comment
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from validator.field_codes import field_codes  # noqa: E402
-from validator.fix import changes_to_csv, fix_file  # noqa: E402
+from validator.excel.field_codes import field_codes  # noqa: E402
+from validator.excel.fix import changes_to_csv, fix_file  # noqa: E402
 from validator.standard import load_standard  # noqa: E402
 from validator.synthetic import generate_survey  # noqa: E402
 

@@ -15,8 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..readers.table import Chunk
 from ..standard import Standard, SubmissionType
-from ..table import Chunk
 
 PLAIN_NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"  # digits, perhaps a minus and a decimal part: no more
 
@@ -49,7 +49,7 @@ class CodeList:
 
 def coded_fields(standard: Standard, sub: SubmissionType) -> dict[str, CodeList]:
     """Each field joined to a code list by a one-field foreign key, with that list's codes."""
-    from .cells import reference_keys  # cells imports this module
+    from .keys import reference_keys
 
     return {
         fk.fields[0]: CodeList.of(reference_keys(standard, fk.resource, fk.reference_fields))

@@ -13,9 +13,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..report import Collector
+from ..readers.table import Chunk
+from ..report.collector import Collector
 from ..standard import SERVICE_SOURCE, SURVEY_SOURCE, Measure, Standard, SubmissionType
-from ..table import Chunk
 from .columns import by_value, code_index, coded_fields, empty_mask, integers
 
 

@@ -24,9 +24,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..report import Collector
+from ..readers.table import Chunk
+from ..report.collector import Collector
 from ..standard import Standard, SubmissionType
-from ..table import Chunk
 from .columns import (
     PLAIN_NUMBER,
     CodeList,

@@ -24,9 +24,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..periods import financial_year, looks_like_period
-from ..report import Collector
+from ..readers.table import Chunk
+from ..report.collector import Collector
 from ..standard import SERVICE_SOURCE, Standard, SubmissionType
-from ..table import Chunk
 from .columns import (
     bools,
     by_value,

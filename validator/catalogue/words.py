@@ -1,0 +1,67 @@
+"""Filling the catalogue's message templates, and saying what each placeholder stands for."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable
+from typing import Any
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+# What each placeholder in a message or hint template stands for, in words, for the catalogue
+# read without a particular file: ``lsids explain`` and the findings reference page.
+PLACEHOLDERS: dict[str, str] = {
+    "field": "column",
+    "title": "column title",
+    "title_lower": "column title",
+    "a_title": "a column title",
+    "value": "value",
+    "letter": "column letter",
+    "type": "kind of return",
+    "suggestion": ", such as the closest field name",
+    "type_message": "what is wrong with the value",
+    "type_hint": "what the column wants, with an example",
+    "codelist_hint": "the codes the column takes, or the code meant by the label or the "
+    "code in another case written",
+    "other_version": ", or check the file against the template's version, if known",
+    "template_type": "other kind of return",
+    "count_values": "how many different values",
+    "gate": "the question it depends on",
+    "gate_values": "the answers that lead to it",
+    "denominator_definition": "the measure's denominator",
+    "column_name": "numerator or denominator",
+    "source_type": "source",
+    "allowed": "the breakdowns allowed",
+    "parts": "sum of the parts",
+    "row": "row number",
+    "header_row": "number",
+    "sheet": "sheet name",
+    "checked": "the sheet that was checked",
+    "hidden": "rows",
+    "ranges": "ranges",
+    "cells": "cells",
+}
+
+
+def generic_text(
+    template: str,
+    *,
+    literal: Callable[[str], str] = str,
+    blank: Callable[[str], str] = lambda words: f"<{words}>",
+) -> str:
+    """A template with each placeholder replaced by what it stands for ('<column>')."""
+    out = []
+    for text, name, _, _ in string.Formatter().parse(template):
+        out.append(literal(text))
+        if name:
+            out.append(blank(PLACEHOLDERS.get(name, name.replace("_", " "))))
+    return "".join(out)
+
+
+def render_template(template: str, params: dict[str, Any]) -> str:
+    """Fill a catalogue template; a parameter not given renders as nothing."""
+    return template.format_map(_Blank(params))

@@ -1,0 +1,21 @@
+"""Readers: turn a return (CSV, workbook or DataFrame) into a ``Table`` of text cells.
+
+The workbook reader is imported only when a workbook arrives (``source.read_table``).
+"""
+
+from .dataframe import read_dataframe
+from .source import read_table, require_binary, rewindable
+from .table import CHUNK_ROWS, MAX_COLUMNS, Chunk, ReaderNote, RowIssue, Table
+
+__all__ = [
+    "CHUNK_ROWS",
+    "MAX_COLUMNS",
+    "Chunk",
+    "ReaderNote",
+    "RowIssue",
+    "Table",
+    "read_dataframe",
+    "read_table",
+    "require_binary",
+    "rewindable",
+]

@@ -1,0 +1,296 @@
+"""Check that a file claiming to be an XLSX workbook is one, and safe to parse, before parsing it.
+
+An XLSX is a zip of XML parts, and a hostile one can take down the process that opens it: a zip bomb
+(a few kilobytes that inflate to gigabytes), XML entity declarations (the "billion laughs"), or a
+different file altogether renamed ``.xlsx``. These checks read only the raw archive, within a fixed
+budget of bytes, so a bad file costs one clear ``InputError`` and never a crashed worker.
+
+The scan also collects each worksheet's merged-cell ranges, so the reader knows them before it
+streams the rows (Excel writes them after the cell data).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from ..catalogue.inputs import InputError
+
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+"""The most XML a workbook may inflate to in total; the file itself may be no larger either."""
+
+MAX_COMPRESSION_RATIO = 100
+"""A member this many times larger than its compressed size is a zip bomb, once it is large."""
+
+RATIO_CHECKED_FROM_BYTES = 1024 * 1024
+"""Small parts (styles, themes) can compress very well and are harmless: no ratio check for them."""
+
+MAX_MEMBERS = 10_000
+MAX_MERGED_RANGES = 10_000
+
+ZIP_MAGIC = b"PK\x03\x04"
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+EXCEL_MAX_ROW = 1_048_576
+"""The last row of an Excel sheet."""
+ENCRYPTED_PACKAGE_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+SAVE_AS_XLSX = (
+    "Open it in Excel and use File > Save As > 'Excel Workbook (*.xlsx)', or save it as "
+    "'CSV UTF-8 (Comma delimited)', then try again."
+)
+
+_KNOWN_FORMATS = (  # magic bytes of files people rename by mistake, and what to call them
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"{\\rtf", "a Rich Text document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+)
+
+_OTHER_ZIPS = (  # a member that gives away another zip-based format
+    ("xl/workbook.bin", "an Excel binary workbook (.xlsb)"),
+    ("mimetype", "an OpenDocument file (for example .ods from LibreOffice)"),
+    ("word/document.xml", "a Word document"),
+    ("ppt/presentation.xml", "a PowerPoint presentation"),
+)
+
+_SCAN_BYTES = 1024 * 1024
+_OVERLAP = 128
+
+
+def looks_like_workbook(head: bytes, name: str) -> bool:
+    """Whether a file is a workbook, from its first bytes or its name (.xlsx, .xlsm).
+
+    An OLE2 file is a password-protected workbook or an old .xls: it counts, so the workbook
+    checks can say what it is rather than the CSV reader reading it as text.
+    """
+    return head.startswith((ZIP_MAGIC, OLE2_MAGIC)) or name.lower().endswith((".xlsx", ".xlsm"))
+
+
+def _declaration_pattern() -> re.Pattern[bytes]:
+    """``<!DOCTYPE`` or ``<!ENTITY`` in UTF-8 or either byte order of UTF-16, any case."""
+    words = []
+    for word in ("<!DOCTYPE", "<!ENTITY"):
+        for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
+            words.append(re.escape(word.encode(encoding)))
+    return re.compile(b"|".join(words), re.IGNORECASE)
+
+
+_DECLARATION = _declaration_pattern()
+_MERGE = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']"
+    rb"([A-Za-z]{1,3}[0-9]{1,7}(?::[A-Za-z]{1,3}[0-9]{1,7})?)[\"']"
+)
+
+
+@dataclass
+class ArchiveFacts:
+    """What the safety scan learnt that the reader needs: merged ranges by worksheet part name."""
+
+    merged: dict[str, list[str]] = field(default_factory=dict)
+
+
+def check_workbook_file(handle: BinaryIO) -> ArchiveFacts:
+    """Raise ``InputError`` unless ``handle`` holds a zip that is safe to give an XLSX parser.
+
+    ``handle`` must be seekable; it is left at the position it was found at.
+    """
+    start = handle.tell()
+    try:
+        _check_kind(handle, start)
+        with _open_zip(handle) as archive:
+            members = archive.infolist()
+            _check_members(members)
+            _check_is_workbook({m.filename for m in members})
+            return _scan_members(archive, members)
+    finally:
+        handle.seek(start)
+
+
+def _check_kind(handle: BinaryIO, start: int) -> None:
+    """Tell a zip from an empty file, an old or encrypted Excel file, and everything else."""
+    size = handle.seek(0, 2) - start
+    handle.seek(start)
+    head = handle.read(8)
+    handle.seek(start)
+    if size == 0:
+        raise InputError(
+            "empty-file",
+            "The file is empty: it has no bytes at all.",
+            "Check you attached the right file, and that it was saved before you uploaded it.",
+        )
+    if head.startswith(OLE2_MAGIC):
+        if _contains(handle, ENCRYPTED_PACKAGE_STREAM):
+            raise InputError(
+                "encrypted-workbook",
+                "The workbook is protected with a password, so it cannot be read.",
+                "Open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt "
+                "with Password, then clear the password), save it as .xlsx and try again.",
+            )
+        raise InputError(
+            "not-a-table",
+            "This is an old-style Excel file (.xls, Excel 97-2003), not an .xlsx workbook.",
+            SAVE_AS_XLSX,
+        )
+    if head.startswith(EMPTY_ZIP_MAGIC):
+        raise InputError(
+            "corrupt-workbook",
+            "The file is an empty zip archive, not an Excel workbook.",
+            SAVE_AS_XLSX,
+        )
+    if not head.startswith(ZIP_MAGIC):
+        raise InputError("not-a-table", _not_a_workbook_message(head), SAVE_AS_XLSX)
+    if size > MAX_UNCOMPRESSED_BYTES:
+        raise InputError(
+            "unsafe-workbook",
+            f"The workbook is {size / 1024 / 1024:,.0f} MB; the most that can be read is "
+            f"{MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB.",
+            "Save the sheet as 'CSV UTF-8 (Comma delimited)' instead: CSV has no such limit.",
+        )
+
+
+def _not_a_workbook_message(head: bytes) -> str:
+    for magic, name in _KNOWN_FORMATS:
+        if head.startswith(magic):
+            return f"This file is {name}, not an Excel workbook (.xlsx)."
+    if head and all(32 <= b < 127 or b in b"\t\r\n" for b in head):
+        return (
+            "This file is plain text, not an Excel workbook (.xlsx). If it is a CSV file, "
+            "give it a .csv name."
+        )
+    return "This file is not an Excel workbook (.xlsx): it does not start like one."
+
+
+def _contains(handle: BinaryIO, needle: bytes) -> bool:
+    """Search a whole (size-capped) file for ``needle`` in blocks, without reading it at once."""
+    tail = b""
+    scanned = 0
+    while block := handle.read(_SCAN_BYTES):
+        window = tail + block
+        if needle in window:
+            return True
+        tail = window[-len(needle) :]
+        scanned += len(block)
+        if scanned > MAX_UNCOMPRESSED_BYTES:
+            break
+    return False
+
+
+def _open_zip(handle: BinaryIO) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(handle)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
+        raise _corrupt(error) from None
+
+
+def _corrupt(error: BaseException | None = None) -> InputError:
+    return InputError(
+        "corrupt-workbook",
+        "The workbook is damaged and cannot be opened"
+        + (f" (the zip archive inside it is broken: {error})." if error else "."),
+        "Open it in Excel; if Excel offers to repair it, let it, then save it as a new .xlsx "
+        "file. If it was sent to you by email, ask for it again.",
+    )
+
+
+def _unsafe(reason: str) -> InputError:
+    return InputError(
+        "unsafe-workbook",
+        f"The workbook was not read because {reason}. Files built like this can exhaust the "
+        "memory of the computer that opens them.",
+        "If this is a genuine return, open it in Excel, copy the table into a new workbook, save "
+        "it as .xlsx and try again.",
+    )
+
+
+def _check_members(members: list[zipfile.ZipInfo]) -> None:
+    """Cap the declared sizes, ratios and compression methods before inflating anything.
+
+    Python's zip reader never inflates a member past its declared size and checks its CRC, so a
+    member that lies about its size fails the scan instead of inflating without end.
+    """
+    if len(members) > MAX_MEMBERS:
+        raise _unsafe(f"it is a zip archive of {len(members):,} parts")
+    total = 0
+    for member in members:
+        if member.flag_bits & 0x1:
+            raise InputError(
+                "encrypted-workbook",
+                "Parts of the workbook are encrypted, so it cannot be read.",
+                "Save an unprotected copy as .xlsx (without a password) and try again.",
+            )
+        if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _unsafe(
+                f"its part '{member.filename}' uses a compression method Excel never writes"
+            )
+        total += member.file_size
+        if total > MAX_UNCOMPRESSED_BYTES:
+            raise _unsafe(
+                "it would inflate to more than "
+                f"{MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB of data (a 'zip bomb')"
+            )
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size >= RATIO_CHECKED_FROM_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            raise _unsafe(
+                f"its part '{member.filename}' is compressed {ratio:,.0f} to 1, far more than "
+                "any real spreadsheet (a 'zip bomb')"
+            )
+
+
+def _check_is_workbook(names: set[str]) -> None:
+    for member, what in _OTHER_ZIPS:
+        if member in names:
+            raise InputError(
+                "not-a-table", f"This file is {what}, not an .xlsx workbook.", SAVE_AS_XLSX
+            )
+    if "[Content_Types].xml" not in names:
+        raise InputError(
+            "not-a-table",
+            "This file is a zip archive, not an Excel workbook (.xlsx).",
+            "If the return is inside the zip, unzip it and upload the .xlsx or .csv file itself.",
+        )
+
+
+def _scan_members(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> ArchiveFacts:
+    """Inflate every part once, in blocks: refuse DTDs and entities; collect merged ranges."""
+    facts = ArchiveFacts()
+    merged_total = 0
+    for member in members:
+        if member.is_dir():
+            continue
+        refs: dict[str, None] = {}
+        try:
+            for window in _windows(archive, member):
+                if _DECLARATION.search(window):
+                    raise _unsafe(
+                        f"its part '{member.filename}' declares XML entities or a document "
+                        "type (<!DOCTYPE> or <!ENTITY>), which Excel never writes"
+                    )
+                for match in _MERGE.finditer(window):
+                    refs[match.group(1).decode("ascii").upper()] = None
+                if merged_total + len(refs) > MAX_MERGED_RANGES:
+                    raise _unsafe(f"it has more than {MAX_MERGED_RANGES:,} merged cell ranges")
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
+            raise _corrupt(error) from None
+        if refs:
+            facts.merged[member.filename] = list(refs)
+            merged_total += len(refs)
+    return facts
+
+
+def _windows(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A member's bytes in overlapping blocks, so a pattern split across two blocks is seen."""
+    with archive.open(member) as stream:
+        tail = b""
+        while block := stream.read(_SCAN_BYTES):
+            window = tail + block
+            yield window
+            tail = window[-_OVERLAP:]

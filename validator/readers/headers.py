@@ -1,0 +1,134 @@
+"""Recognising a return's headings: which row holds them, which kind of return they name, and
+how loosely written headings match the standard's field names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from ..addresses import column_letter
+from ..catalogue.inputs import InputError
+from ..report.collector import Collector
+from ..standard import Standard, SubmissionType
+
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+HEADER_SEARCH_ROWS = 10
+"""How many non-blank rows at the top of a sheet may hold the headings (titles, notes above)."""
+
+
+def normalise(heading: str) -> str:
+    """A heading as compared loosely: lower case, any run of spaces/_/- as one '_'."""
+    return _SEPARATORS.sub("_", heading.strip().lstrip("\ufeff").lower()).strip("_")
+
+
+def infer_type(header: list[str], standard: Standard, header_row: int = 1) -> str:
+    """The submission type whose fields best match the header; ``InputError`` if none does.
+
+    ``header_row`` is the sheet row the headings were read from, named in the hint.
+    """
+    seen = _headings(header)
+    scores = {
+        name: len(seen & loose_names(sub).keys()) for name, sub in standard.submission_types.items()
+    }
+    best = max(scores, key=lambda n: scores[n])
+    ties = [n for n, s in scores.items() if s == scores[best]]
+    if scores[best] == 0 or len(ties) > 1:
+        types = ", ".join(sorted(standard.submission_types))
+        raise InputError(
+            "not-a-table",
+            "The columns of this file do not match any kind of return in the standard.",
+            f"Check that row {header_row} holds the column headings, or name the type ({types}).",
+        )
+    return best
+
+
+def header_index(rows: list[list[str]], standard: Standard) -> int:
+    """Which of a sheet's first non-blank rows holds the headings (0 for the first).
+
+    Council workbooks often put a title or notes above the table. The heading row is the one
+    with the most cells that are one submission type's field names or titles (compared as
+    loosely as ``match_header`` does), provided at least two and at least half of its cells are.
+    When no row matches that well, the first row is the header, so a wrong file is reported
+    against its first row as before.
+    """
+    known = [loose_names(sub).keys() for sub in standard.submission_types.values()]
+    best, best_score = 0, 0
+    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        seen = _headings(cells)
+        score = max((len(seen & names) for names in known), default=0)
+        if score > best_score and score >= 2 and 2 * score >= len(seen):
+            best, best_score = index, score
+    return best
+
+
+def _headings(cells: list[str]) -> set[str]:
+    return {normalise(c) for c in cells if c.strip()}
+
+
+def loose_names(sub: SubmissionType) -> dict[str, str]:
+    """Each of a type's field names and titles, as compared loosely, mapped to the field name.
+
+    A name beats a title, and of two titles that read the same loosely the first field's wins,
+    so the validator and ``lsids fix`` read a forgiving heading the same way.
+    """
+    loose: dict[str, str] = {}
+    for f in sub.fields:
+        loose.setdefault(normalise(f.title), f.name)
+    for f in sub.fields:
+        loose[normalise(f.name)] = f.name
+    return loose
+
+
+def match_header(
+    header: list[str], sub: SubmissionType, collector: Collector, header_row: int = 1
+) -> tuple[dict[str, int], list[int]]:
+    """Map each field to its header position; report structural findings into ``collector``.
+
+    ``header_row`` is the sheet row the headings are on (``Table.header_row``): findings about
+    a heading name that row.
+
+    Returns the positions and the positions of trailing blank headings (columns that must stay
+    empty; the engine reports ``blank-header`` if data turns up in them).
+    """
+    exact = {f.name: f for f in sub.fields}
+    loose = loose_names(sub)
+    last = max((i for i, h in enumerate(header) if h.strip()), default=-1)
+    trailing_blank = [i for i in range(last + 1, len(header))]
+    positions: dict[str, int] = {}
+    for i, heading in enumerate(header[: last + 1]):
+        if not heading.strip():
+            collector.add(
+                "blank-header",
+                column=i,
+                rows=[header_row],
+                letter=column_letter(i),
+                header_row=header_row,
+            )
+            continue
+        name = heading if heading in exact else loose.get(normalise(heading))
+        if name is None:
+            close = difflib.get_close_matches(normalise(heading), list(exact), n=1, cutoff=0.75)
+            collector.add(
+                "unknown-column",
+                field=heading,
+                column=i,
+                rows=[header_row],
+                type=sub.name,
+                suggestion=f", such as '{close[0]}'" if close else "",
+            )
+            continue
+        if name in positions:
+            collector.add("duplicate-column", field=name, column=i, rows=[header_row])
+            continue
+        positions[name] = i
+        if heading != name:
+            collector.add(
+                "header-matched-loosely", field=name, column=i, rows=[header_row], value=heading
+            )
+    for f in sub.fields:
+        if f.name not in positions:
+            collector.add("missing-column", field=f.name, title=f.title)
+    return positions, trailing_blank

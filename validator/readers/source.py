@@ -1,0 +1,118 @@
+"""Choose the reader for a return — a path, a binary file object or a pandas DataFrame.
+
+Workbooks go to ``workbook.read_xlsx`` (imported only when one arrives), DataFrames to
+``dataframe.read_dataframe``, and anything else to ``csv.read_csv``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+import pyarrow as pa
+
+from ..catalogue.inputs import InputError
+from ..standard import Standard
+from . import table as _table
+from .archive import looks_like_workbook
+from .csv import read_csv
+from .dataframe import read_dataframe
+from .table import Table
+
+
+def _prefer_jemalloc() -> None:
+    """Use pyarrow's jemalloc pool unless the user chose a pool (``ARROW_DEFAULT_MEMORY_POOL``).
+
+    Measured here on 1M rows, it gives memory back sooner than the default (mimalloc): about
+    50 MB lower peak and a third of the time in the kernel. Not every build has it.
+    """
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    with contextlib.suppress(NotImplementedError, pa.ArrowNotImplementedError):
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+
+
+_prefer_jemalloc()
+
+
+def read_table(
+    source: Any,
+    *,
+    sheet: str | None = None,
+    chunk_rows: int | None = None,
+    standard: Standard | None = None,
+) -> Table:
+    """Read a path, a binary file object or a DataFrame into a ``Table``; raise ``InputError``."""
+    chunk_rows = chunk_rows or _table.CHUNK_ROWS
+    if isinstance(source, pd.DataFrame):
+        return read_dataframe(source, chunk_rows=chunk_rows)
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        if not path.is_file():
+            raise InputError(
+                "not-a-table", f"There is no file at {path}.", "Check the file name and folder."
+            )
+        with path.open("rb") as fh:
+            head = fh.read(8)
+        if looks_like_workbook(head, path.name):
+            return _read_xlsx(path, sheet, standard)
+        return read_csv(path, chunk_rows=chunk_rows, standard=standard)
+    if hasattr(source, "read"):
+        require_binary(source)
+        fh = rewindable(source)
+        head = fh.read(8)
+        fh.seek(0)
+        if looks_like_workbook(head, str(getattr(source, "name", ""))):
+            return _read_xlsx(fh, sheet, standard)
+        return read_csv(fh, chunk_rows=chunk_rows, standard=standard)
+    raise InputError(
+        "not-a-table",
+        f"Cannot read a {type(source).__name__}: give a file path, a file opened in binary "
+        "mode, or a pandas DataFrame.",
+    )
+
+
+def _read_xlsx(source: Any, sheet: str | None, standard: Standard | None) -> Table:
+    try:
+        from .workbook import read_xlsx
+    except ImportError as exc:  # the workbook reader is not installed in this build
+        raise InputError(
+            "not-a-table",
+            "This installation cannot read Excel workbooks.",
+            "Save the sheet as CSV (comma separated) and check that instead.",
+        ) from exc
+    return read_xlsx(source, sheet=sheet, standard=standard)
+
+
+def require_binary(fh: Any) -> None:
+    """Refuse a file object opened in text mode: the reader needs the bytes to tell the encoding."""
+    if isinstance(fh, io.TextIOBase) or isinstance(fh.read(0), str):
+        raise InputError(
+            "not-a-table",
+            "The file was opened as text; the validator needs to read it in binary mode.",
+            "Open the file with open(path, 'rb') and pass that, or pass the path itself.",
+        )
+
+
+def rewindable(fh: IO[bytes]) -> IO[bytes]:
+    """A file object we can read twice: the one given, or a spooled copy of it.
+
+    The engine calls this before reading so that it can read a stream a second time (to confirm
+    a repeated key); ``read_table`` then reads the same object from the start.
+    """
+    try:
+        fh.seek(0, io.SEEK_CUR)
+        if fh.seekable():
+            return fh
+    except (AttributeError, OSError, ValueError):
+        pass
+    copy = tempfile.SpooledTemporaryFile(max_size=64 << 20)  # noqa: SIM115 (caller reads it)
+    shutil.copyfileobj(fh, copy)
+    copy.seek(0)
+    return copy  # type: ignore[return-value]

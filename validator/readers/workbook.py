@@ -1,0 +1,615 @@
+"""Read an XLSX workbook into a ``Table``: one sheet, streamed, each cell as the text a person sees.
+
+The archive is checked first (``xlsx_safety``), so no parser ever sees a zip bomb or an XML entity.
+Then openpyxl's own streaming sheet parser reads only the rows the file really holds — a used range
+that claims the whole sheet costs nothing — in chunks, so a large sheet never sits in memory twice.
+
+What a person would not see is not read: hidden sheets and hidden rows are skipped and reported.
+Merged cells are read as their top-left value with the rest blank. The headings need not be on
+row 1: they are looked for among the first non-blank rows (``structure.header_index``), so a title
+or notes above the table are skipped, with a note naming the heading row. Leading blank rows, and
+trailing blank rows and columns, are ignored; blank rows between data rows are reported as
+``RowIssue``s and left out of the chunks. Row numbers are the sheet's own.
+
+``Table.issues`` and the notes about hidden rows and uncalculated formulas are complete only once
+``Table.chunks`` has been read to the end; notes about sheets and merged cells are there at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import tempfile
+import warnings
+import weakref
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, BinaryIO
+
+import numpy as np
+import pyarrow as pa
+from defusedxml import DefusedXmlException
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.utils import range_boundaries
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+from ..addresses import column_letter
+from ..catalogue.inputs import InputError
+from ..standard import Standard, load_standard
+from .archive import EXCEL_MAX_ROW, MAX_UNCOMPRESSED_BYTES, check_workbook_file
+from .table import MAX_COLUMNS, Chunk, ReaderNote, RowIssue, Table
+
+CHUNK_ROWS = 50_000
+CHUNK_CELLS = 1_000_000
+"""A chunk holds at most CHUNK_ROWS rows and, for wide sheets, about this many cells."""
+MAX_BLANK_ROWS = 100_000
+"""More empty rows than this between rows of data is a stray far-away cell, not a return."""
+
+NOTE_EXAMPLES = 10
+
+FORMULA_NOT_CALCULATED = "formula-not-calculated"
+"""Note code for formula cells saved without a calculated value (they are read as blank)."""
+
+_UNCALCULATED = "uncalculated-formula"
+
+
+def read_xlsx(
+    source: str | os.PathLike[str] | BinaryIO,
+    sheet: str | None = None,
+    *,
+    standard: Standard | None = None,
+) -> Table:
+    """Read the first visible sheet of a workbook, or the sheet named, as a ``Table``.
+
+    ``source`` is a path or a binary file object. The sheet and the heading row are recognised
+    by the submission types of ``standard`` (the current version when not given). Raises
+    ``InputError`` when the file is not a workbook, is encrypted, damaged or unsafe, when the
+    sheet is missing, or when it is empty.
+    """
+    standard = standard or load_standard()
+    handle, owned = _open_binary(source)
+    resources = _Resources(handle if owned else None)
+    try:
+        facts = check_workbook_file(handle)
+        layout, resources.archive = _load_layout(handle, sheet, standard)
+        resources.member = _open_part(resources.archive, layout.part)
+        notes = list(layout.notes)
+        merges = facts.merged.get(layout.part, [])
+        reader = _SheetReader(resources.member, layout, merges, notes)
+        header = reader.read_header(standard)
+        if reader.header_row > reader.first_row:
+            notes.append(_headings_note(reader.header_row))
+        merges = [m for m in merges if _parse_merges([m])[0].max_row >= reader.header_row]
+        if merges:
+            notes.append(_merged_note(merges))
+        chunks = reader.chunks(resources)
+        weakref.finalize(chunks, resources.close)
+    except BaseException:
+        resources.close()
+        raise
+    return Table(
+        header=header,
+        chunks=chunks,
+        format="xlsx",
+        issues=reader.issues,
+        notes=notes,
+        sheet=layout.title,
+        header_row=reader.header_row,
+    )
+
+
+def _open_part(archive: zipfile.ZipFile, part: str) -> BinaryIO:
+    """Open the sheet's XML part for streaming (the archive was checked before)."""
+    try:
+        return archive.open(part)  # type: ignore[return-value]
+    except (KeyError, zipfile.BadZipFile, OSError) as error:
+        raise _damaged(error) from None
+
+
+def cell_text(value: Any) -> str:
+    """A cell value as the text a person sees: whole numbers without '.0', ISO dates, TRUE/FALSE."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _number_text(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(timespec="milliseconds" if value.microsecond else "seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec="milliseconds" if value.microsecond else "seconds")
+    if isinstance(value, dt.timedelta):
+        hours, rest = divmod(round(value.total_seconds()), 3600)
+        return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+    return str(value)
+
+
+def _number_text(value: float) -> str:
+    """Fifteen significant digits, as Excel shows them, so 812.4000000000001 reads 812.4."""
+    if not math.isfinite(value):
+        return str(value)
+    text = format(value, ".15g")
+    if "e" in text:
+        text = format(Decimal(text), "f")
+    return "0" if text == "-0" else text
+
+
+# --- opening the file -------------------------------------------------------------------------
+
+
+def _open_binary(source: str | os.PathLike[str] | BinaryIO) -> tuple[BinaryIO, bool]:
+    """A seekable binary handle on the source, and whether we opened it (so must close it)."""
+    if isinstance(source, str | os.PathLike):
+        return open(source, "rb"), True  # closed by _Resources
+    if not hasattr(source, "read"):
+        raise TypeError("read_xlsx() wants a path or a binary file object")
+    if getattr(source, "seekable", lambda: False)():
+        return source, False
+    return _spool(source), True
+
+
+def _spool(stream: BinaryIO) -> BinaryIO:
+    """Copy a stream that cannot seek, refusing one longer than the size limit."""
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
+    copied = 0
+    while block := stream.read(1024 * 1024):
+        copied += len(block)
+        if copied > MAX_UNCOMPRESSED_BYTES:
+            spool.close()
+            raise InputError(
+                "unsafe-workbook",
+                f"The workbook is larger than {MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB, "
+                "the most that can be read.",
+                "Save the sheet as 'CSV UTF-8 (Comma delimited)' instead: CSV has no such limit.",
+            )
+        spool.write(block)
+    spool.seek(0)
+    return spool  # type: ignore[return-value]
+
+
+@dataclass
+class _Resources:
+    """Everything open while the rows stream; closed when the chunks end or are dropped."""
+
+    handle: BinaryIO | None = None
+    archive: zipfile.ZipFile | None = None
+    member: BinaryIO | None = None
+
+    def close(self) -> None:
+        for resource in (self.member, self.archive, self.handle):
+            if resource is not None:
+                resource.close()
+        self.member = self.archive = self.handle = None
+
+
+# --- the workbook's layout: which sheet, and what the parser needs --------------------------
+
+
+@dataclass
+class _Layout:
+    """The chosen sheet: its title and zip part, and what decoding its cells needs."""
+
+    title: str
+    part: str
+    shared_strings: list[str]
+    epoch: dt.datetime
+    date_formats: set[int]
+    timedelta_formats: set[int]
+    notes: list[ReaderNote] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    name: str
+    state: str
+    part: str
+
+
+def _load_layout(
+    handle: BinaryIO, sheet: str | None, standard: Standard
+) -> tuple[_Layout, zipfile.ZipFile]:
+    """Read the workbook's parts (not its sheets) with openpyxl and choose the sheet.
+
+    These are the steps of openpyxl's read-only ``load_workbook`` except reading the worksheets:
+    that step parses every sheet without a ``<dimension>`` tag in full just to size it.
+    Returns the layout and the open archive, to stream the sheet from.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = ExcelReader(handle, read_only=True, data_only=True)
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            apply_stylesheet(reader.archive, reader.wb)
+            sheets = [
+                _Sheet(sheet.name, sheet.state or "visible", rel.target)
+                for sheet, rel in reader.parser.find_sheets()
+                if "chartsheet" not in rel.Type and rel.target in reader.valid_files
+            ]
+    except Exception as error:  # openpyxl raises many types for a damaged file
+        raise _unreadable(error) from None
+    try:
+        chosen, notes = _choose_sheet(sheets, sheet, standard)
+    except InputError:
+        reader.archive.close()
+        raise
+    layout = _Layout(
+        title=chosen.name,
+        part=chosen.part,
+        shared_strings=reader.shared_strings,
+        epoch=reader.wb.epoch,
+        # openpyxl keeps these on private attributes; they are stable across openpyxl 3.x.
+        date_formats=reader.wb._date_formats,
+        timedelta_formats=reader.wb._timedelta_formats,
+        notes=notes,
+    )
+    return layout, reader.archive
+
+
+def _unreadable(error: BaseException) -> InputError:
+    """Unsafe if defusedxml refused the XML (openpyxl may wrap its error), else damaged."""
+    cause: BaseException | None = error
+    for _ in range(10):  # a bounded walk down the chain of causes
+        if cause is None:
+            break
+        if isinstance(cause, DefusedXmlException):
+            return InputError(
+                "unsafe-workbook",
+                f"The workbook was not read because its XML is unsafe ({cause}).",
+                "Open it in Excel, copy the table into a new workbook, save it as .xlsx and "
+                "try again.",
+            )
+        cause = cause.__cause__ or cause.__context__
+    return _damaged(error)
+
+
+def _damaged(error: BaseException) -> InputError:
+    return InputError(
+        "corrupt-workbook",
+        f"The workbook is damaged and cannot be read ({type(error).__name__}: {error}).",
+        "Open it in Excel; if Excel offers to repair it, let it, then save it as a new .xlsx "
+        "file and try again.",
+    )
+
+
+def _choose_sheet(
+    sheets: list[_Sheet], wanted: str | None, standard: Standard
+) -> tuple[_Sheet, list[ReaderNote]]:
+    """The named sheet (exact, else ignoring case and spaces); else a visible sheet named after a
+    submission type (as the standard's templates name their data sheet); else the first visible one.
+    """
+    names = ", ".join(f"'{s.name}'" + ("" if s.state == "visible" else " (hidden)") for s in sheets)
+    if wanted is not None:
+        for match in (lambda n: n == wanted, lambda n: n.strip().lower() == wanted.strip().lower()):
+            found = [s for s in sheets if match(s.name)]
+            if found:
+                return found[0], []
+        raise InputError(
+            "sheet-not-found",
+            f"The workbook has no sheet called '{wanted}'. Its sheets are: {names or 'none'}.",
+            "Give the name of the sheet that holds the return, exactly as its tab shows it.",
+        )
+    visible = [s for s in sheets if s.state == "visible"]
+    kinds = {_normal(name) for name in standard.submission_types}
+    typed = [s for s in visible if _normal(s.name) in kinds]
+    visible = typed[:1] + [s for s in visible if s not in typed[:1]]
+    if not visible:
+        raise InputError(
+            "sheet-not-found",
+            "Every sheet in the workbook is hidden, so there is nothing to read. "
+            f"Its sheets are: {names or 'none'}.",
+            "In Excel, right-click a sheet tab and choose Unhide, then save and try again; "
+            "or name the sheet to read.",
+        )
+    notes = [
+        ReaderNote("hidden-sheet-ignored", {"sheet": s.name, "checked": visible[0].name})
+        for s in sheets
+        if s.state != "visible"
+    ]
+    return visible[0], notes
+
+
+def _normal(name: str) -> str:
+    return name.strip().lower().replace("_", "-").replace(" ", "-")
+
+
+# --- merged cells ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Merge:
+    min_col: int
+    min_row: int
+    max_col: int
+    max_row: int
+
+    def covers(self, row: int, column: int) -> bool:
+        """True for a cell inside the range other than its top-left one."""
+        return (
+            self.min_row <= row <= self.max_row
+            and self.min_col <= column <= self.max_col
+            and (row, column) != (self.min_row, self.min_col)
+        )
+
+
+def _parse_merges(refs: list[str]) -> list[_Merge]:
+    merges = []
+    for ref in refs:
+        min_col, min_row, max_col, max_row = range_boundaries(ref if ":" in ref else f"{ref}:{ref}")
+        merges.append(_Merge(min_col, min_row, max_col, max_row))
+    return sorted(merges, key=lambda m: m.min_row)
+
+
+def _headings_note(row: int) -> ReaderNote:
+    return ReaderNote("headings-not-on-first-row", {"row": row}, rows=[row])
+
+
+def _merged_note(refs: list[str]) -> ReaderNote:
+    merges = _parse_merges(refs)
+    shown = ", ".join(refs[:NOTE_EXAMPLES]) + (", …" if len(refs) > NOTE_EXAMPLES else "")
+    return ReaderNote("merged-cells", {"ranges": shown}, rows=sorted({m.min_row for m in merges}))
+
+
+# --- streaming the rows --------------------------------------------------------------------------
+
+
+class _CellParser(WorkSheetParser):
+    """openpyxl's streaming sheet parser, also marking formulas saved without a calculated value."""
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        cell = super().parse_cell(element)
+        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+            cell["data_type"] = _UNCALCULATED
+        return cell
+
+
+@dataclass
+class _Row:
+    """A visible row read ahead while looking for the headings, with the blank rows before it."""
+
+    number: int
+    texts: list[str]
+    blank_before: list[int]
+    blank_total: int
+
+
+class _SheetReader:
+    """Turns the parser's physical rows into a header, data chunks, row issues and notes."""
+
+    def __init__(
+        self, source: BinaryIO, layout: _Layout, merges: list[str], notes: list[ReaderNote]
+    ) -> None:
+        parser = _CellParser(
+            source,
+            layout.shared_strings,
+            data_only=True,
+            epoch=layout.epoch,
+            date_formats=layout.date_formats,
+            timedelta_formats=layout.timedelta_formats,
+        )
+        self._parser = parser
+        self._rows = parser.parse()
+        self._merges = _parse_merges(merges)
+        self._next_merge = 0
+        self._active: list[_Merge] = []
+        self._last_row = 0
+        self._pending_blank: list[int] = []
+        self._blank_total = 0
+        self._width = 0
+        self._same_text: dict[str, str] = {}
+        self.hidden_rows: list[int] = []
+        self.uncalculated: list[str] = []
+        self.uncalculated_rows: list[int] = []
+        self.uncalculated_count = 0
+        self.issues: list[RowIssue] = []
+        self.notes = notes
+        self.header_row = 0
+        self.first_row = 0
+        self._replay: list[_Row] = []
+
+    def read_header(self, standard: Standard) -> list[str]:
+        """The heading row among the first visible non-blank rows; an empty sheet is an
+        ``InputError``. The rows read past it are kept to be read again as data."""
+        from .headers import HEADER_SEARCH_ROWS, header_index
+
+        candidates: list[_Row] = []
+        for number, texts in self._visible_rows():
+            candidates.append(_Row(number, texts, self._pending_blank, self._blank_total))
+            self._pending_blank, self._blank_total = [], 0
+            if len(candidates) >= HEADER_SEARCH_ROWS:
+                break
+        if not candidates:
+            raise InputError(
+                "empty-file",
+                "The sheet is empty: it has no column names and no data.",
+                "Put the column names in the first row and one record in each row below, or "
+                "name the sheet that holds the return.",
+            )
+        index = header_index([row.texts for row in candidates], standard)
+        header = candidates[index]
+        self._replay = candidates[index + 1 :]
+        self._width = len(header.texts)
+        self.first_row = candidates[0].number
+        self.header_row = header.number
+        self.hidden_rows = [row for row in self.hidden_rows if row > header.number]
+        return header.texts
+
+    def chunks(self, resources: _Resources) -> Iterator[Chunk]:
+        """Data rows in chunks of ``CHUNK_ROWS``; notes are added once the sheet is read."""
+        try:
+            chunk_rows = min(CHUNK_ROWS, max(1_000, CHUNK_CELLS // max(self._width, 1)))
+            numbers: list[int] = []
+            rows: list[list[str]] = []
+            for number, texts in self._rows_after_header():
+                self._flush_blank_rows()
+                if len(texts) > self._width:
+                    self.issues.append(RowIssue(number, "ragged", self._width, len(texts)))
+                    texts = texts[: self._width]
+                elif len(texts) < self._width:
+                    texts.extend([""] * (self._width - len(texts)))
+                numbers.append(number)
+                rows.append(texts)
+                if len(rows) >= chunk_rows:
+                    yield self._chunk(numbers, rows)
+                    numbers, rows = [], []
+            if rows:
+                yield self._chunk(numbers, rows)
+            self.notes.extend(self._closing_notes())
+        finally:
+            resources.close()
+
+    def _chunk(self, numbers: list[int], rows: list[list[str]]) -> Chunk:
+        self._same_text.clear()
+        arrays = [pa.array(column, type=pa.string()) for column in zip(*rows, strict=True)]
+        return Chunk(rows=np.asarray(numbers, dtype=np.int64), arrays=arrays)
+
+    def _rows_after_header(self) -> Iterator[tuple[int, list[str]]]:
+        """The rows read while looking for the headings, then the rest of the sheet."""
+        replay, self._replay = self._replay, []
+        for row in replay:
+            self._pending_blank, self._blank_total = row.blank_before, row.blank_total
+            yield row.number, row.texts
+        self._pending_blank, self._blank_total = [], 0
+        yield from self._visible_rows()
+
+    def _visible_rows(self) -> Iterator[tuple[int, list[str]]]:
+        """Visible rows that hold a value, as text by column; records hidden and blank rows."""
+        while True:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                physical = self._next_physical_row()
+            if physical is None:
+                return
+            number, hidden, cells = physical
+            self._count_blank_rows(self._last_row + 1, number)
+            self._last_row = number
+            texts = self._texts(number, cells)
+            if not texts:
+                if not hidden:
+                    self._count_blank_rows(number, number + 1)
+                continue
+            if hidden:
+                self.hidden_rows.append(number)
+                continue
+            yield number, texts
+
+    def _next_physical_row(self) -> tuple[int, bool, list[dict[str, Any]]] | None:
+        try:
+            number, cells = next(self._rows)
+        except StopIteration:
+            return None
+        except Exception as error:  # a damaged sheet can fail in many ways inside openpyxl
+            raise _unreadable(error) from None
+        attributes = self._parser.row_dimensions.pop(str(number), None) or {}
+        if number <= self._last_row or number > EXCEL_MAX_ROW:
+            raise _damaged(ValueError(f"row {number} is out of order or beyond Excel's last row"))
+        return number, attributes.get("hidden") in ("1", "true"), cells
+
+    def _texts(self, number: int, cells: list[dict[str, Any]]) -> list[str]:
+        """The row's cells as text, up to its last non-blank cell ([] for a blank row)."""
+        values: dict[int, str] = {}
+        for cell in cells:
+            column = cell["column"]
+            if cell["data_type"] == _UNCALCULATED:
+                self.uncalculated_count += 1
+                if len(self.uncalculated) < NOTE_EXAMPLES:
+                    self.uncalculated.append(f"{column_letter(column - 1)}{number}")
+                if not self.uncalculated_rows or self.uncalculated_rows[-1] != number:
+                    self.uncalculated_rows.append(number)
+                continue
+            text = cell_text(cell["value"])
+            if text == "":
+                continue
+            if column > MAX_COLUMNS:
+                raise InputError(
+                    "too-many-columns",
+                    f"Cell {column_letter(column - 1)}{number} holds a value in column {column:,}; "
+                    f"a return can have at most {MAX_COLUMNS:,} columns.",
+                    "Delete anything to the right of the table (select the columns, right-click, "
+                    "Delete), save and try again.",
+                )
+            if self._merges and self._is_covered(number, column):
+                continue
+            # one string object per distinct text in a chunk: coded answers repeat a lot
+            values[column] = self._same_text.setdefault(text, text)
+        if not values:
+            return []
+        texts = [""] * max(values)
+        for column, text in values.items():
+            texts[column - 1] = text
+        return texts
+
+    def _is_covered(self, number: int, column: int) -> bool:
+        while (
+            self._next_merge < len(self._merges)
+            and self._merges[self._next_merge].min_row <= number
+        ):
+            self._active.append(self._merges[self._next_merge])
+            self._next_merge += 1
+        self._active = [m for m in self._active if m.max_row >= number]
+        return any(m.covers(number, column) for m in self._active)
+
+    def _count_blank_rows(self, first: int, stop: int) -> None:
+        """Hold blank rows until a data row follows (trailing blank rows are never reported)."""
+        if stop <= first:
+            return
+        self._blank_total += stop - first
+        room = MAX_BLANK_ROWS - len(self._pending_blank)
+        self._pending_blank.extend(range(first, min(stop, first + max(room, 0))))
+
+    def _flush_blank_rows(self) -> None:
+        if self._blank_total > MAX_BLANK_ROWS:
+            raise InputError(
+                "unsafe-workbook",
+                f"The sheet has more than {MAX_BLANK_ROWS:,} empty rows between rows of data "
+                f"(a value sits in row {self._last_row:,}), so it was not read.",
+                f"Delete the stray cells far below the table (around row {self._last_row:,}), "
+                "save and try again.",
+            )
+        for number in self._pending_blank:
+            self.issues.append(RowIssue(number, "blank", self._width, 0))
+        self._pending_blank.clear()
+
+    def _closing_notes(self) -> list[ReaderNote]:
+        notes = []
+        if self.hidden_rows:
+            notes.append(
+                ReaderNote(
+                    "hidden-rows-ignored",
+                    {"hidden": _rows_text(self.hidden_rows)},
+                    rows=list(self.hidden_rows),
+                )
+            )
+        if self.uncalculated_count:
+            count = self.uncalculated_count
+            shown = ", ".join(self.uncalculated) + (", …" if count > len(self.uncalculated) else "")
+            notes.append(
+                ReaderNote(
+                    FORMULA_NOT_CALCULATED,
+                    {"cells": shown},
+                    rows=sorted(
+                        {int("".join(c for c in ref if c.isdigit())) for ref in self.uncalculated}
+                    ),
+                )
+            )
+        return notes
+
+
+def _rows_text(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:NOTE_EXAMPLES])
+    return f"row{'s' if len(rows) != 1 else ''} {shown}" + (
+        ", …" if len(rows) > NOTE_EXAMPLES else ""
+    )
