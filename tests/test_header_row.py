@@ -16,9 +16,9 @@ from openpyxl import Workbook, load_workbook
 
 from validator import InputError, load_standard, validate
 from validator.addresses import column_letter
+from validator.checks.structure import match_header
 from validator.cli import main
 from validator.excel.annotate import annotate
-from validator.readers.headers import match_header
 from validator.readers.workbook import read_xlsx
 from validator.report import Collector
 

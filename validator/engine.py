@@ -28,8 +28,9 @@ from .checks.disclosure import DisclosureCheck
 from .checks.privacy import PrivacyCheck
 from .checks.rules import RulesCheck
 from .checks.schema import SchemaCheck
+from .checks.structure import match_header
 from .periods import financial_year
-from .readers.headers import infer_type, match_header
+from .readers.headers import infer_type
 from .readers.readahead import read_ahead
 from .readers.source import read_table, require_binary, rewindable
 from .readers.table import Chunk, Table

@@ -49,7 +49,6 @@ class CodeList:
 
 def coded_fields(standard: Standard, sub: SubmissionType) -> dict[str, CodeList]:
     """Each field joined to a code list by a one-field foreign key, with that list's codes."""
-    from .keys import reference_keys
 
     return {
         fk.fields[0]: CodeList.of(reference_keys(standard, fk.resource, fk.reference_fields))
@@ -203,3 +202,15 @@ def _integers(col: pa.Array) -> np.ndarray:
     values = numbers(col)
     values[~np.isfinite(values) | (np.floor(values) != values)] = np.nan
     return values
+
+
+KEY_SEP = "\x1f"
+"""Joins the parts of a composite key into one text, so that one set lookup checks them."""
+
+
+def reference_keys(standard: Standard, resource: str, fields: tuple[str, ...]) -> frozenset[str]:
+    """The allowed values of a foreign key, from the code list the standard already loaded.
+
+    Composite keys are joined with ``KEY_SEP`` so that one set lookup checks them.
+    """
+    return standard.key_values(resource, tuple(fields), KEY_SEP)

@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..publication import base_too_small, small_count
 from ..readers.table import Chunk
 from ..report.collector import Collector
 from ..standard import SERVICE_SOURCE, SURVEY_SOURCE, Measure, Standard, SubmissionType
@@ -71,14 +72,14 @@ class DisclosureCheck:
     def _row_warnings(self, measure: Measure, num, den, rows, collector: Collector) -> None:
         threshold = measure.small_count_threshold
         if threshold:
-            small = ~np.isnan(num) & (num > 0) & (num < threshold)
+            small = small_count(num, threshold)
             for value, small_rows in by_value(pa.array(num[small].astype(np.int64)), rows[small]):
                 collector.add(
                     "small-count", field=self.numerator_field, rows=small_rows, value=value,
                     measure=f"'{measure.title}'", threshold=threshold, column_name="numerator",
                 )  # fmt: skip
         if measure.min_base:
-            low = ~np.isnan(den) & (den < measure.min_base)
+            low = base_too_small(den, measure.min_base)
             for value, low_rows in by_value(pa.array(den[low].astype(np.int64)), rows[low]):
                 collector.add(
                     "low-base", field=self.denominator_field, rows=low_rows, value=value,
@@ -88,12 +89,12 @@ class DisclosureCheck:
     def finish(self, collector: Collector) -> None:
         for m in self.survey:
             base, count = self.bases[m.id], self.counts[m.id]
-            if m.min_base and base < m.min_base:
+            if base_too_small(base, m.min_base):
                 collector.add(
                     "low-base", field=m.survey_field, value=base, measure=f"'{m.title}'",
                     threshold=m.min_base,
                 )  # fmt: skip
-            if m.small_count_threshold and 0 < count < m.small_count_threshold:
+            if small_count(count, m.small_count_threshold):
                 collector.add(
                     "small-count", field=m.survey_field, value=count, measure=f"'{m.title}'",
                     threshold=m.small_count_threshold, column_name="number of answers",

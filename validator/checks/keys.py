@@ -17,7 +17,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..standard import Standard
 from .columns import text_buffers
 
 _VECTOR_BYTES = 64  # keys up to this long are hashed vectorised; longer ones one by one
@@ -243,14 +242,3 @@ def _isin_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     at = np.searchsorted(sorted_set, values)
     at[at == len(sorted_set)] = 0
     return sorted_set[at] == values
-
-
-def reference_keys(standard: Standard, resource: str, fields: tuple[str, ...]) -> frozenset[str]:
-    """The allowed values of a foreign key, from the code list the standard already loaded.
-
-    Composite keys are joined with ``KEY_SEP`` so that one set lookup checks them.
-    """
-    return standard.key_values(resource, tuple(fields), KEY_SEP)
-
-
-KEY_SEP = "\x1f"

@@ -32,6 +32,7 @@ from ..readers.table import Chunk
 from ..report.collector import Collector
 from ..standard import Field, Standard, SubmissionType
 from .columns import (
+    KEY_SEP,
     CodeList,
     blank_mask,
     bools,
@@ -40,8 +41,9 @@ from .columns import (
     coded_fields,
     iso_days,
     missing_values,
+    reference_keys,
 )
-from .keys import KEY_SEP, UniqueKey, reference_keys
+from .keys import UniqueKey
 
 _BOUNDS = {
     "minimum": ("at least", np.greater_equal),

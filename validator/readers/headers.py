@@ -4,12 +4,9 @@ how loosely written headings match the standard's field names.
 
 from __future__ import annotations
 
-import difflib
 import re
 
-from ..addresses import column_letter
 from ..catalogue.inputs import InputError
-from ..report.collector import Collector
 from ..standard import Standard, SubmissionType
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
@@ -80,55 +77,3 @@ def loose_names(sub: SubmissionType) -> dict[str, str]:
     for f in sub.fields:
         loose[normalise(f.name)] = f.name
     return loose
-
-
-def match_header(
-    header: list[str], sub: SubmissionType, collector: Collector, header_row: int = 1
-) -> tuple[dict[str, int], list[int]]:
-    """Map each field to its header position; report structural findings into ``collector``.
-
-    ``header_row`` is the sheet row the headings are on (``Table.header_row``): findings about
-    a heading name that row.
-
-    Returns the positions and the positions of trailing blank headings (columns that must stay
-    empty; the engine reports ``blank-header`` if data turns up in them).
-    """
-    exact = {f.name: f for f in sub.fields}
-    loose = loose_names(sub)
-    last = max((i for i, h in enumerate(header) if h.strip()), default=-1)
-    trailing_blank = [i for i in range(last + 1, len(header))]
-    positions: dict[str, int] = {}
-    for i, heading in enumerate(header[: last + 1]):
-        if not heading.strip():
-            collector.add(
-                "blank-header",
-                column=i,
-                rows=[header_row],
-                letter=column_letter(i),
-                header_row=header_row,
-            )
-            continue
-        name = heading if heading in exact else loose.get(normalise(heading))
-        if name is None:
-            close = difflib.get_close_matches(normalise(heading), list(exact), n=1, cutoff=0.75)
-            collector.add(
-                "unknown-column",
-                field=heading,
-                column=i,
-                rows=[header_row],
-                type=sub.name,
-                suggestion=f", such as '{close[0]}'" if close else "",
-            )
-            continue
-        if name in positions:
-            collector.add("duplicate-column", field=name, column=i, rows=[header_row])
-            continue
-        positions[name] = i
-        if heading != name:
-            collector.add(
-                "header-matched-loosely", field=name, column=i, rows=[header_row], value=heading
-            )
-    for f in sub.fields:
-        if f.name not in positions:
-            collector.add("missing-column", field=f.name, title=f.title)
-    return positions, trailing_blank

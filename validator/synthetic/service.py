@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..publication import clear_of_suppression
 from ..standard import SERVICE_SOURCE, Standard, load_standard
 from . import baselines as base
 from .areas import (
@@ -121,7 +122,7 @@ def _service_rows(
         numerator = int(rng.binomial(denominator, p))
     threshold = measure.small_count_threshold or 0
     min_base = 0 if count_measure else measure.min_base or 0
-    if not small_counts and _small(
+    if not small_counts and not clear_of_suppression(
         np.array([numerator]), np.array([denominator]), threshold, min_base
     ):
         return []  # too few to publish: a borough may leave such a measure out
@@ -148,7 +149,7 @@ def _service_rows(
             ]
         )
         parts = _parts(numerator, denominator, shares, effects, p, count_measure, percent)
-        if not small_counts and _small(*parts, threshold, min_base):
+        if not small_counts and not clear_of_suppression(*parts, threshold, min_base):
             continue  # a part too small to publish: leave the breakdown out
         for value, n, d in zip(values, *parts, strict=True):
             rows.append(
@@ -170,13 +171,6 @@ def _parts(numerator, denominator, shares, effects, p, count_measure, percent):
         rates = p * np.exp(effects)
     numerators = _cap(_allocate(numerator, denominators * rates), denominators)
     return numerators, denominators
-
-
-def _small(numerators: np.ndarray, denominators: np.ndarray, threshold: int, min_base: int) -> bool:
-    """Whether any figure is at or below the small-count threshold, or any base at or below the
-    minimum base (both ways of reading "below the threshold" are kept clear of)."""
-    small = np.any(numerators <= threshold)  # at the threshold counts as small: a safe margin
-    return bool(small or (min_base and np.any(denominators <= min_base)))
 
 
 def _service_row(sub, borough, period, measure, part, status, count_measure) -> dict[str, str]:
