@@ -1,12 +1,13 @@
 """Read an XLSX workbook into a ``Table``: one sheet, streamed, each cell as the text a person sees.
 
-The archive is checked first (``xlsx_safety``), so no parser ever sees a zip bomb or an XML entity.
-Then openpyxl's own streaming sheet parser reads only the rows the file really holds — a used range
-that claims the whole sheet costs nothing — in chunks, so a large sheet never sits in memory twice.
+The archive is checked first (``archive``), so no parser ever sees a zip bomb or an XML entity.
+Then openpyxl's own streaming sheet parser (through ``openpyxl_private``) reads only the rows
+the file really holds — a used range that claims the whole sheet costs nothing — in chunks, so a
+large sheet never sits in memory twice.
 
 What a person would not see is not read: hidden sheets and hidden rows are skipped and reported.
 Merged cells are read as their top-left value with the rest blank. The headings need not be on
-row 1: they are looked for among the first non-blank rows (``structure.header_index``), so a title
+row 1: they are looked for among the first non-blank rows (``headers.header_index``), so a title
 or notes above the table are skipped, with a note naming the heading row. Leading blank rows, and
 trailing blank rows and columns, are ignored; blank rows between data rows are reported as
 ``RowIssue``s and left out of the chunks. Row numbers are the sheet's own.
@@ -32,15 +33,13 @@ from typing import Any, BinaryIO
 import numpy as np
 import pyarrow as pa
 from defusedxml import DefusedXmlException
-from openpyxl.reader.excel import ExcelReader
-from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import range_boundaries
-from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from ..addresses import column_letter
 from ..catalogue.inputs import InputError
 from ..standard import Standard, load_standard
 from .archive import EXCEL_MAX_ROW, MAX_UNCOMPRESSED_BYTES, check_workbook_file
+from .openpyxl_private import UNCALCULATED, SheetEntry, SheetStream, WorkbookParts, read_parts
 from .table import MAX_COLUMNS, Chunk, ReaderNote, RowIssue, Table
 
 CHUNK_ROWS = 50_000
@@ -53,8 +52,6 @@ NOTE_EXAMPLES = 10
 
 FORMULA_NOT_CALCULATED = "formula-not-calculated"
 """Note code for formula cells saved without a calculated value (they are read as blank)."""
-
-_UNCALCULATED = "uncalculated-formula"
 
 
 def read_xlsx(
@@ -203,18 +200,8 @@ class _Layout:
 
     title: str
     part: str
-    shared_strings: list[str]
-    epoch: dt.datetime
-    date_formats: set[int]
-    timedelta_formats: set[int]
+    parts: WorkbookParts
     notes: list[ReaderNote] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Sheet:
-    name: str
-    state: str
-    part: str
 
 
 def _load_layout(
@@ -227,36 +214,15 @@ def _load_layout(
     Returns the layout and the open archive, to stream the sheet from.
     """
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            reader = ExcelReader(handle, read_only=True, data_only=True)
-            reader.read_manifest()
-            reader.read_strings()
-            reader.read_workbook()
-            apply_stylesheet(reader.archive, reader.wb)
-            sheets = [
-                _Sheet(sheet.name, sheet.state or "visible", rel.target)
-                for sheet, rel in reader.parser.find_sheets()
-                if "chartsheet" not in rel.Type and rel.target in reader.valid_files
-            ]
+        parts = read_parts(handle)
     except Exception as error:  # openpyxl raises many types for a damaged file
         raise _unreadable(error) from None
     try:
-        chosen, notes = _choose_sheet(sheets, sheet, standard)
+        chosen, notes = _choose_sheet(parts.sheets, sheet, standard)
     except InputError:
-        reader.archive.close()
+        parts.archive.close()
         raise
-    layout = _Layout(
-        title=chosen.name,
-        part=chosen.part,
-        shared_strings=reader.shared_strings,
-        epoch=reader.wb.epoch,
-        # openpyxl keeps these on private attributes; they are stable across openpyxl 3.x.
-        date_formats=reader.wb._date_formats,
-        timedelta_formats=reader.wb._timedelta_formats,
-        notes=notes,
-    )
-    return layout, reader.archive
+    return _Layout(title=chosen.name, part=chosen.part, parts=parts, notes=notes), parts.archive
 
 
 def _unreadable(error: BaseException) -> InputError:
@@ -286,8 +252,8 @@ def _damaged(error: BaseException) -> InputError:
 
 
 def _choose_sheet(
-    sheets: list[_Sheet], wanted: str | None, standard: Standard
-) -> tuple[_Sheet, list[ReaderNote]]:
+    sheets: list[SheetEntry], wanted: str | None, standard: Standard
+) -> tuple[SheetEntry, list[ReaderNote]]:
     """The named sheet (exact, else ignoring case and spaces); else a visible sheet named after a
     submission type (as the standard's templates name their data sheet); else the first visible one.
     """
@@ -366,16 +332,6 @@ def _merged_note(refs: list[str]) -> ReaderNote:
 # --- streaming the rows --------------------------------------------------------------------------
 
 
-class _CellParser(WorkSheetParser):
-    """openpyxl's streaming sheet parser, also marking formulas saved without a calculated value."""
-
-    def parse_cell(self, element: Any) -> dict[str, Any]:
-        cell = super().parse_cell(element)
-        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
-            cell["data_type"] = _UNCALCULATED
-        return cell
-
-
 @dataclass
 class _Row:
     """A visible row read ahead while looking for the headings, with the blank rows before it."""
@@ -392,16 +348,8 @@ class _SheetReader:
     def __init__(
         self, source: BinaryIO, layout: _Layout, merges: list[str], notes: list[ReaderNote]
     ) -> None:
-        parser = _CellParser(
-            source,
-            layout.shared_strings,
-            data_only=True,
-            epoch=layout.epoch,
-            date_formats=layout.date_formats,
-            timedelta_formats=layout.timedelta_formats,
-        )
-        self._parser = parser
-        self._rows = parser.parse()
+        self._stream = SheetStream(source, layout.parts)
+        self._rows = self._stream.rows()
         self._merges = _parse_merges(merges)
         self._next_merge = 0
         self._active: list[_Merge] = []
@@ -513,7 +461,7 @@ class _SheetReader:
             return None
         except Exception as error:  # a damaged sheet can fail in many ways inside openpyxl
             raise _unreadable(error) from None
-        attributes = self._parser.row_dimensions.pop(str(number), None) or {}
+        attributes = self._stream.row_attributes(number)
         if number <= self._last_row or number > EXCEL_MAX_ROW:
             raise _damaged(ValueError(f"row {number} is out of order or beyond Excel's last row"))
         return number, attributes.get("hidden") in ("1", "true"), cells
@@ -523,7 +471,7 @@ class _SheetReader:
         values: dict[int, str] = {}
         for cell in cells:
             column = cell["column"]
-            if cell["data_type"] == _UNCALCULATED:
+            if cell["data_type"] == UNCALCULATED:
                 self.uncalculated_count += 1
                 if len(self.uncalculated) < NOTE_EXAMPLES:
                     self.uncalculated.append(f"{column_letter(column - 1)}{number}")
