@@ -63,7 +63,7 @@ def validate(
     ``InputError``.
     """
     if metadata is not None and not isinstance(metadata, dict):
-        raise InputError("invalid-option", "The submission metadata is not a JSON object.")
+        raise InputError("metadata-not-an-object")
     meta = metadata or {}
     standard_version = _agree("standard_version", standard_version, meta)
     standard = _standard(standard_version)
@@ -107,9 +107,7 @@ def _standard(version: str | None) -> Standard:
     try:
         return load_standard(version)
     except StandardError as exc:
-        raise InputError(
-            "invalid-option", str(exc), "Name a version this validator knows."
-        ) from exc
+        raise InputError("unknown-standard-version", reason=exc) from exc
 
 
 _OPTION_NAMES = {
@@ -126,11 +124,12 @@ def _agree(name: str, option: str | None, metadata: dict[str, Any]) -> str | Non
     if option is None or said is None:
         return option if option is not None else said
     if option != said:
-        what = _OPTION_NAMES[name]
         raise InputError(
-            "invalid-option",
-            f"The {what} given ({option}) is not the {what} in the submission metadata ({said}).",
-            f"Correct the submission metadata's '{name}', or leave the option out.",
+            "option-disagrees-with-metadata",
+            option_name=_OPTION_NAMES[name],
+            option=option,
+            said=said,
+            property=name,
         )
     return option
 
@@ -153,11 +152,7 @@ def _check_metadata(standard: Standard, metadata: dict[str, Any]) -> None:
     if error is None:
         return
     where = ".".join(str(p) for p in error.path)
-    raise InputError(
-        "invalid-option",
-        f"The submission metadata is not valid: {_metadata_problem(error, where)}",
-        "Correct the metadata file; `lsids standard` describes each property.",
-    )
+    raise InputError("metadata-not-valid", problem=_metadata_problem(error, where))
 
 
 _TYPE_WORDS = {
@@ -221,21 +216,11 @@ def _shown(value: Any) -> str:
 def _check_options(standard: Standard, kind: str | None, borough: str | None, period: str | None):
     if kind is not None and kind not in standard.submission_types:
         known = ", ".join(sorted(standard.submission_types))
-        raise InputError(
-            "invalid-option", f"'{kind}' is not a kind of return.", f"Use one of: {known}."
-        )
+        raise InputError("unknown-type", value=kind, types=known)
     if borough is not None and borough not in standard.boroughs.codes:
-        raise InputError(
-            "invalid-option",
-            f"'{borough}' is not a borough code.",
-            f"Use the borough's ONS GSS code, {_code_range(standard)} (see `lsids standard`).",
-        )
+        raise InputError("unknown-borough", value=borough, codes=_code_range(standard))
     if period is not None and financial_year(period) is None:
-        raise InputError(
-            "invalid-option",
-            f"'{period}' is not a financial year.",
-            "Write the period like 2025-26.",
-        )
+        raise InputError("unknown-period", value=period)
 
 
 def _code_range(standard: Standard) -> str:
