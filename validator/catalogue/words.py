@@ -47,7 +47,7 @@ PLACEHOLDERS: dict[str, str] = {
     # in the words of input problems (INPUT_MESSAGES)
     "path": "the file's path",
     "file_name": "file name",
-    "file_kind": "what the file is, such as a PDF document",
+    "file_kind": "what the file is",
     "python_type": "kind of Python object",
     "error": "the error the file reader met",
     "error_type": "kind of error",
