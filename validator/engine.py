@@ -152,7 +152,7 @@ def _check_metadata(standard: Standard, metadata: dict[str, Any]) -> None:
     if error is None:
         return
     where = ".".join(str(p) for p in error.path)
-    raise InputError("metadata-not-valid", problem=_metadata_problem(error, where))
+    raise _metadata_problem(error, where)
 
 
 _TYPE_WORDS = {
@@ -167,9 +167,9 @@ _TYPE_WORDS = {
 _FORMAT_WORDS = {"email": "an email address", "date": "a date written like 2025-04-01"}
 
 
-def _metadata_problem(error: Any, where: str) -> str:
-    """What is wrong with the metadata property at ``where`` ('contact.email'), in words:
-    jsonschema's own messages are written for programmers."""
+def _metadata_problem(error: Any, where: str) -> InputError:
+    """What is wrong with the metadata property at ``where`` ('contact.email'), in the
+    catalogue's words: jsonschema's own messages are written for programmers."""
     rule, expected, schema = error.validator, error.validator_value, error.schema
     subject = f"the property '{where}'" if where else "it"
     given = _shown(error.instance)
@@ -177,32 +177,51 @@ def _metadata_problem(error: Any, where: str) -> str:
         known = list(schema.get("properties", {}))
         unknown = sorted(set(error.instance) - set(known))
         names = ", ".join(f"'{name}'" for name in unknown)
-        inside = f" of '{where}'" if where else ""
-        verb = "is not a metadata property" if len(unknown) == 1 else "are not metadata properties"
-        return f"{names} {verb}{inside}; the properties are {', '.join(known)}."
+        properties = ", ".join(known)
+        if where:
+            return InputError(
+                "metadata-unknown-property-inside"
+                if len(unknown) == 1
+                else "metadata-unknown-properties-inside",
+                names=names,
+                parent=where,
+                known=properties,
+            )
+        return InputError(
+            "metadata-unknown-property" if len(unknown) == 1 else "metadata-unknown-properties",
+            names=names,
+            known=properties,
+        )
     if rule == "type":
         kinds = [expected] if isinstance(expected, str) else list(expected)
         words = " or ".join(_TYPE_WORDS.get(kind, kind) for kind in kinds)
-        return f"{subject} should be {words}, not {given}."
+        return InputError("metadata-wrong-type", subject=subject, kinds=words, given=given)
     if rule in ("enum", "const"):
         allowed = ", ".join(str(v) for v in (expected if rule == "enum" else [expected]))
-        return f"{subject} is {given}, which is not one of the allowed values: {allowed}."
+        return InputError(
+            "metadata-not-allowed", subject=subject, given=given, allowed_values=allowed
+        )
     if rule == "pattern":
         examples = schema.get("examples") or []
-        like = f"should be written like {examples[0]}" if examples else "is not in the right form"
-        return f"{subject} {like}, not {given}."
+        if examples:
+            return InputError(
+                "metadata-not-like-example", subject=subject, like=examples[0], given=given
+            )
+        return InputError("metadata-wrong-form", subject=subject, given=given)
     if rule == "format":
-        return f"{subject} should be {_FORMAT_WORDS.get(expected, expected)}, not {given}."
+        words = _FORMAT_WORDS.get(expected, expected)
+        return InputError("metadata-wrong-format", subject=subject, format_words=words, given=given)
     if rule == "exclusiveMinimum":
-        return f"{subject} should be more than {expected}, not {given}."
+        return InputError("metadata-not-above", subject=subject, least=expected, given=given)
     if rule == "minimum":
-        return f"{subject} should be {expected} or more, not {given}."
+        return InputError("metadata-below-minimum", subject=subject, least=expected, given=given)
     if rule == "minLength":
-        need = "should not be empty" if expected == 1 else f"needs at least {expected} characters"
-        return f"{subject} {need}."
+        if expected == 1:
+            return InputError("metadata-empty", subject=subject)
+        return InputError("metadata-too-short", subject=subject, characters=expected)
     if rule == "maxLength":
-        return f"{subject} is too long: it may have at most {expected:,} characters."
-    return f"{subject} has a value that the standard does not allow ({given})."
+        return InputError("metadata-too-long", subject=subject, characters=f"{expected:,}")
+    return InputError("metadata-not-valid", subject=subject, given=given)
 
 
 def _shown(value: Any) -> str:

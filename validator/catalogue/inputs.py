@@ -53,6 +53,15 @@ def _unsafe(reason: str) -> InputMessage:
     )
 
 
+def _metadata(problem: str) -> InputMessage:
+    """A property of the submission metadata that its schema does not allow, and why."""
+    return InputMessage(
+        "invalid-option",
+        f"The submission metadata is not valid: {problem}",
+        "Correct the metadata file; `lsids standard` describes each property.",
+    )
+
+
 INPUT_MESSAGES: dict[str, InputMessage] = {
     # --- the file itself: missing, empty, or not a table at all -------------------------------
     "no-such-file": InputMessage(
@@ -287,10 +296,35 @@ INPUT_MESSAGES: dict[str, InputMessage] = {
         "invalid-option",
         "The submission metadata is not a JSON object.",
     ),
-    "metadata-not-valid": InputMessage(
-        "invalid-option",
-        "The submission metadata is not valid: {problem}",
-        "Correct the metadata file; `lsids standard` describes each property.",
+    # a property of the submission metadata against the standard's metadata schema
+    "metadata-unknown-property": _metadata(
+        "{names} is not a metadata property; the properties are {known}."
+    ),
+    "metadata-unknown-properties": _metadata(
+        "{names} are not metadata properties; the properties are {known}."
+    ),
+    "metadata-unknown-property-inside": _metadata(
+        "{names} is not a metadata property of '{parent}'; the properties are {known}."
+    ),
+    "metadata-unknown-properties-inside": _metadata(
+        "{names} are not metadata properties of '{parent}'; the properties are {known}."
+    ),
+    "metadata-wrong-type": _metadata("{subject} should be {kinds}, not {given}."),
+    "metadata-not-allowed": _metadata(
+        "{subject} is {given}, which is not one of the allowed values: {allowed_values}."
+    ),
+    "metadata-not-like-example": _metadata("{subject} should be written like {like}, not {given}."),
+    "metadata-wrong-form": _metadata("{subject} is not in the right form, not {given}."),
+    "metadata-wrong-format": _metadata("{subject} should be {format_words}, not {given}."),
+    "metadata-not-above": _metadata("{subject} should be more than {least}, not {given}."),
+    "metadata-below-minimum": _metadata("{subject} should be {least} or more, not {given}."),
+    "metadata-empty": _metadata("{subject} should not be empty."),
+    "metadata-too-short": _metadata("{subject} needs at least {characters} characters."),
+    "metadata-too-long": _metadata(
+        "{subject} is too long: it may have at most {characters} characters."
+    ),
+    "metadata-not-valid": _metadata(
+        "{subject} has a value that the standard does not allow ({given})."
     ),
     "metadata-file-unreadable": InputMessage(
         "invalid-option",

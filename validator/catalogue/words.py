@@ -52,7 +52,6 @@ PLACEHOLDERS: dict[str, str] = {
     "error": "the error the file reader met",
     "error_type": "kind of error",
     "reason": "what is wrong",
-    "problem": "what is wrong with it",
     "megabytes": "size",
     "most_megabytes": "limit",
     "most": "limit",
@@ -68,6 +67,17 @@ PLACEHOLDERS: dict[str, str] = {
     "option": "value given",
     "said": "value in the metadata",
     "property": "metadata property",
+    "subject": "the property",
+    "names": "the properties named",
+    "parent": "the property they are in",
+    "known": "the properties it can have",
+    "kinds": "the kind of value it takes",
+    "given": "the value given",
+    "allowed_values": "the values allowed",
+    "like": "an example",
+    "format_words": "the form it takes",
+    "least": "the least allowed",
+    "characters": "number",
 }
 
 
