@@ -178,3 +178,67 @@ def test_an_input_error_survives_pickling():
         error.message,
         error.hint,
     )
+
+
+PROPERTIES = (
+    "borough, submission_type, period, standard_version, contact, survey_name, fieldwork_start, "
+    "fieldwork_end, weight_total, weight_total_source, notes"
+)
+NOT_VALID = "The submission metadata is not valid: "
+
+
+@pytest.mark.parametrize(
+    "metadata, problem",
+    [
+        (
+            {"colour": "red", "size": 3},
+            f"'colour', 'size' are not metadata properties; the properties are {PROPERTIES}.",
+        ),
+        (
+            {"contact": {"name": "A", "email": "a@b.co", "x": 1}},
+            "'x' is not a metadata property of 'contact'; the properties are name, email, team.",
+        ),
+        (
+            {"submission_type": "survey"},
+            "the property 'submission_type' is \"survey\", which is not one of the allowed "
+            "values: resident-survey, service-data.",
+        ),
+        (
+            {"contact": {"name": "", "email": "a@b.co"}},
+            "the property 'contact.name' should not be empty.",
+        ),
+        (
+            {"contact": {"name": "A", "email": "nope"}},
+            "the property 'contact.email' should be an email address, not \"nope\".",
+        ),
+        (
+            {"contact": {"name": "x" * 300, "email": "a@b.co"}},
+            "the property 'contact.name' is too long: it may have at most 200 characters.",
+        ),
+        ({"weight_total": -5}, "the property 'weight_total' should be more than 0, not -5."),
+        (
+            {"contact": "someone"},
+            "the property 'contact' should be a group of properties in braces, { }, not "
+            '"someone".',
+        ),
+    ],
+)
+def test_the_metadatas_problems_read_as_they_always_have(tmp_path, metadata, problem):
+    from validator.engine import validate
+
+    with pytest.raises(InputError) as caught:
+        validate(tmp_path / "return.csv", metadata=metadata)
+    assert caught.value.code == "invalid-option"
+    assert caught.value.message == NOT_VALID + problem
+    assert (
+        caught.value.hint == "Correct the metadata file; `lsids standard` describes each property."
+    )
+
+
+def test_the_findings_page_lists_each_situation_under_its_code():
+    from validator.docgen.findings import findings_page
+
+    page = findings_page()
+    for key, entry in INPUT_MESSAGES.items():
+        section = page.split(f"\n### {entry.code}\n", 1)[1].split("\n### ", 1)[0]
+        assert f"| `{key}` |" in section, f"{key} is not listed under {entry.code}"
