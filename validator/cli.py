@@ -226,7 +226,7 @@ def _metadata(path: Path | None) -> dict | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InputError("metadata-file-unreadable", path=path, error=exc) from exc
+        raise InputError("metadata-file-unreadable", path=path, error=str(exc)) from exc
     if not isinstance(data, dict):
         raise InputError("metadata-file-not-an-object", path=path)
     return data
@@ -326,7 +326,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             seed=args.seed,
         )
     except ValueError as exc:
-        raise InputError("generate-refused", reason=exc) from exc
+        raise InputError("generate-refused", reason=str(exc)) from exc
     print(f"wrote {len(paths)} returns to {args.output}")
     return EXIT_OK
 

@@ -107,7 +107,7 @@ def _standard(version: str | None) -> Standard:
     try:
         return load_standard(version)
     except StandardError as exc:
-        raise InputError("unknown-standard-version", reason=exc) from exc
+        raise InputError("unknown-standard-version", reason=str(exc)) from exc
 
 
 _OPTION_NAMES = {

@@ -162,7 +162,7 @@ def _open_zip(handle: BinaryIO) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
-        raise InputError("broken-zip", error=error) from None
+        raise InputError("broken-zip", error=str(error)) from None
 
 
 def _check_members(members: list[zipfile.ZipInfo]) -> None:
@@ -212,7 +212,7 @@ def _scan_members(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> A
                 if merged_total + len(refs) > MAX_MERGED_RANGES:
                     raise InputError("too-many-merged-ranges", most=f"{MAX_MERGED_RANGES:,}")
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
-            raise InputError("broken-zip", error=error) from None
+            raise InputError("broken-zip", error=str(error)) from None
         if refs:
             facts.merged[member.filename] = list(refs)
             merged_total += len(refs)

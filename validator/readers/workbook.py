@@ -263,13 +263,13 @@ def _unreadable(error: BaseException) -> InputError:
         if cause is None:
             break
         if isinstance(cause, DefusedXmlException):
-            return InputError("unsafe-xml", error=cause)
+            return InputError("unsafe-xml", error=str(cause))
         cause = cause.__cause__ or cause.__context__
     return _damaged(error)
 
 
 def _damaged(error: BaseException) -> InputError:
-    return InputError("damaged-workbook", error_type=type(error).__name__, error=error)
+    return InputError("damaged-workbook", error_type=type(error).__name__, error=str(error))
 
 
 def _choose_sheet(
