@@ -158,11 +158,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         from .excel.annotate import annotate
 
         if len(args.files) != 1:
-            raise InputError(
-                "invalid-option",
-                "--annotate works on one workbook at a time.",
-                "Name one FILE.xlsx, or run the command once for each workbook.",
-            )
+            raise InputError("annotate-one-file")
         check = partial(annotate, output=args.annotate)
     outcomes: list[Outcome] = []
     for path in args.files:
@@ -230,9 +226,9 @@ def _metadata(path: Path | None) -> dict | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InputError("invalid-option", f"Cannot read the metadata file {path}: {exc}") from exc
+        raise InputError("metadata-file-unreadable", path=path, error=str(exc)) from exc
     if not isinstance(data, dict):
-        raise InputError("invalid-option", f"The metadata file {path} is not a JSON object.")
+        raise InputError("metadata-file-not-an-object", path=path)
     return data
 
 
@@ -318,7 +314,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from .synthetic import write_returns
 
     if args.rows < 1:
-        raise InputError("invalid-option", "--rows must be a whole number of at least 1.")
+        raise InputError("generate-too-few-rows")
     types = tuple(_type_names() or ()) if args.type == "both" else (args.type,)
     try:
         paths = write_returns(
@@ -330,7 +326,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             seed=args.seed,
         )
     except ValueError as exc:
-        raise InputError("invalid-option", str(exc)) from exc
+        raise InputError("generate-refused", reason=str(exc)) from exc
     print(f"wrote {len(paths)} returns to {args.output}")
     return EXIT_OK
 
@@ -353,9 +349,7 @@ def _template_is_csv(output: Path | None, csv: bool) -> bool:
     if suffix == ".csv" or (suffix == ".xlsx" and not csv):
         return suffix == ".csv"
     raise InputError(
-        "invalid-option",
-        f"Cannot write {'a blank CSV' if csv else 'an Excel workbook'} to {output.name}.",
-        "Name the file ending .xlsx for the workbook, or .csv for a blank CSV.",
+        "template-csv-misnamed" if csv else "template-workbook-misnamed", file_name=output.name
     )
 
 
@@ -363,11 +357,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
     from .excel.fix import ambiguous_to_csv, changes_to_csv, fix_file
 
     if args.output.resolve() == args.file.resolve():
-        raise InputError(
-            "invalid-option",
-            "The fixed file would overwrite the original.",
-            "Give --output a new file name, so that nothing you sent is lost.",
-        )
+        raise InputError("fix-overwrites-original")
     result = fix_file(args.file, args.output, type=args.type, sheet=args.sheet)
     done = [(c.column, f"{c.before!r} → {c.after!r} ({c.reason})", c.row) for c in result.changes]
     for line in _grouped(done):

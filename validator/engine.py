@@ -64,7 +64,7 @@ def validate(
     ``InputError``.
     """
     if metadata is not None and not isinstance(metadata, dict):
-        raise InputError("invalid-option", "The submission metadata is not a JSON object.")
+        raise InputError("metadata-not-an-object")
     meta = metadata or {}
     standard_version = _agree("standard_version", standard_version, meta)
     standard = _standard(standard_version)
@@ -108,9 +108,7 @@ def _standard(version: str | None) -> Standard:
     try:
         return load_standard(version)
     except StandardError as exc:
-        raise InputError(
-            "invalid-option", str(exc), "Name a version this validator knows."
-        ) from exc
+        raise InputError("unknown-standard-version", reason=str(exc)) from exc
 
 
 _OPTION_NAMES = {
@@ -127,11 +125,12 @@ def _agree(name: str, option: str | None, metadata: dict[str, Any]) -> str | Non
     if option is None or said is None:
         return option if option is not None else said
     if option != said:
-        what = _OPTION_NAMES[name]
         raise InputError(
-            "invalid-option",
-            f"The {what} given ({option}) is not the {what} in the submission metadata ({said}).",
-            f"Correct the submission metadata's '{name}', or leave the option out.",
+            "option-disagrees-with-metadata",
+            option_name=_OPTION_NAMES[name],
+            option=option,
+            said=said,
+            property=name,
         )
     return option
 
@@ -154,11 +153,7 @@ def _check_metadata(standard: Standard, metadata: dict[str, Any]) -> None:
     if error is None:
         return
     where = ".".join(str(p) for p in error.path)
-    raise InputError(
-        "invalid-option",
-        f"The submission metadata is not valid: {_metadata_problem(error, where)}",
-        "Correct the metadata file; `lsids standard` describes each property.",
-    )
+    raise _metadata_problem(error, where)
 
 
 _TYPE_WORDS = {
@@ -173,9 +168,9 @@ _TYPE_WORDS = {
 _FORMAT_WORDS = {"email": "an email address", "date": "a date written like 2025-04-01"}
 
 
-def _metadata_problem(error: Any, where: str) -> str:
-    """What is wrong with the metadata property at ``where`` ('contact.email'), in words:
-    jsonschema's own messages are written for programmers."""
+def _metadata_problem(error: Any, where: str) -> InputError:
+    """What is wrong with the metadata property at ``where`` ('contact.email'), in the
+    catalogue's words: jsonschema's own messages are written for programmers."""
     rule, expected, schema = error.validator, error.validator_value, error.schema
     subject = f"the property '{where}'" if where else "it"
     given = _shown(error.instance)
@@ -183,32 +178,51 @@ def _metadata_problem(error: Any, where: str) -> str:
         known = list(schema.get("properties", {}))
         unknown = sorted(set(error.instance) - set(known))
         names = ", ".join(f"'{name}'" for name in unknown)
-        inside = f" of '{where}'" if where else ""
-        verb = "is not a metadata property" if len(unknown) == 1 else "are not metadata properties"
-        return f"{names} {verb}{inside}; the properties are {', '.join(known)}."
+        properties = ", ".join(known)
+        if where:
+            return InputError(
+                "metadata-unknown-property-inside"
+                if len(unknown) == 1
+                else "metadata-unknown-properties-inside",
+                names=names,
+                parent=where,
+                known=properties,
+            )
+        return InputError(
+            "metadata-unknown-property" if len(unknown) == 1 else "metadata-unknown-properties",
+            names=names,
+            known=properties,
+        )
     if rule == "type":
         kinds = [expected] if isinstance(expected, str) else list(expected)
         words = " or ".join(_TYPE_WORDS.get(kind, kind) for kind in kinds)
-        return f"{subject} should be {words}, not {given}."
+        return InputError("metadata-wrong-type", subject=subject, kinds=words, given=given)
     if rule in ("enum", "const"):
         allowed = ", ".join(str(v) for v in (expected if rule == "enum" else [expected]))
-        return f"{subject} is {given}, which is not one of the allowed values: {allowed}."
+        return InputError(
+            "metadata-not-allowed", subject=subject, given=given, allowed_values=allowed
+        )
     if rule == "pattern":
         examples = schema.get("examples") or []
-        like = f"should be written like {examples[0]}" if examples else "is not in the right form"
-        return f"{subject} {like}, not {given}."
+        if examples:
+            return InputError(
+                "metadata-not-like-example", subject=subject, like=examples[0], given=given
+            )
+        return InputError("metadata-wrong-form", subject=subject, given=given)
     if rule == "format":
-        return f"{subject} should be {_FORMAT_WORDS.get(expected, expected)}, not {given}."
+        words = _FORMAT_WORDS.get(expected, expected)
+        return InputError("metadata-wrong-format", subject=subject, format_words=words, given=given)
     if rule == "exclusiveMinimum":
-        return f"{subject} should be more than {expected}, not {given}."
+        return InputError("metadata-not-above", subject=subject, least=expected, given=given)
     if rule == "minimum":
-        return f"{subject} should be {expected} or more, not {given}."
+        return InputError("metadata-below-minimum", subject=subject, least=expected, given=given)
     if rule == "minLength":
-        need = "should not be empty" if expected == 1 else f"needs at least {expected} characters"
-        return f"{subject} {need}."
+        if expected == 1:
+            return InputError("metadata-empty", subject=subject)
+        return InputError("metadata-too-short", subject=subject, characters=expected)
     if rule == "maxLength":
-        return f"{subject} is too long: it may have at most {expected:,} characters."
-    return f"{subject} has a value that the standard does not allow ({given})."
+        return InputError("metadata-too-long", subject=subject, characters=f"{expected:,}")
+    return InputError("metadata-not-valid", subject=subject, given=given)
 
 
 def _shown(value: Any) -> str:
@@ -222,21 +236,11 @@ def _shown(value: Any) -> str:
 def _check_options(standard: Standard, kind: str | None, borough: str | None, period: str | None):
     if kind is not None and kind not in standard.submission_types:
         known = ", ".join(sorted(standard.submission_types))
-        raise InputError(
-            "invalid-option", f"'{kind}' is not a kind of return.", f"Use one of: {known}."
-        )
+        raise InputError("unknown-type", value=kind, types=known)
     if borough is not None and borough not in standard.boroughs.codes:
-        raise InputError(
-            "invalid-option",
-            f"'{borough}' is not a borough code.",
-            f"Use the borough's ONS GSS code, {_code_range(standard)} (see `lsids standard`).",
-        )
+        raise InputError("unknown-borough", value=borough, codes=_code_range(standard))
     if period is not None and financial_year(period) is None:
-        raise InputError(
-            "invalid-option",
-            f"'{period}' is not a financial year.",
-            "Write the period like 2025-26.",
-        )
+        raise InputError("unknown-period", value=period)
 
 
 def _code_range(standard: Standard) -> str:

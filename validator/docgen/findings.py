@@ -1,9 +1,10 @@
 """Renders the finding catalogue and the report's JSON shape as reference pages.
 
 ``findings_page()`` lists every code of ``CATALOGUE`` by layer with the very words ``lsids explain``
-and the reports use. ``report_format_page()`` documents ``Report.to_dict()`` from
-``REPORT_FIELDS``, the one table of its keys and their meanings; a test fails when a key the report
-produces is missing from it, or a documented key is no longer produced.
+and the reports use, and under each input code the situations of ``INPUT_MESSAGES`` that raise it.
+``report_format_page()`` documents ``Report.to_dict()`` from ``REPORT_FIELDS``, the one table of
+its keys and their meanings; a test fails when a key the report produces is missing from it, or a
+documented key is no longer produced.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..catalogue.findings import CATALOGUE, FindingType
+from ..catalogue.inputs import INPUT_MESSAGES
 from ..catalogue.words import generic_text
 from ..report.collector import MAX_FINDINGS, MAX_ROWS
 from ..report.finding import Finding
@@ -87,7 +89,7 @@ def findings_page() -> str:
         "",
         "Every problem the validator can report has a stable code, the same in the text, JSON "
         "and HTML reports, the portal and the Python API. This page is built from the "
-        "validator's catalogue of findings (`validator/findings.py`); "
+        "validator's catalogue (`validator/catalogue/`); "
         f"{code('lsids explain CODE')} prints the same words for one code.",
         "",
         "Errors stop a return being submitted; warnings do not, but say why they matter. Words "
@@ -135,7 +137,26 @@ def _entry_section(entry: FindingType) -> list[str]:
     if entry.hint:
         lines.append(f"- How to fix it: {fill_in(entry.hint)}")
     lines.append("")
+    if entry.layer == "input":
+        lines += _situations(entry.code)
     return lines
+
+
+def _situations(code_: str) -> list[str]:
+    """The situations that raise an input code, each with the message and hint it gives."""
+    rows = [
+        [code(key), fill_in(words.message), fill_in(words.hint)]
+        for key, words in INPUT_MESSAGES.items()
+        if words.code == code_
+    ]
+    if not rows:
+        return []
+    return [
+        "The validator says which of these it found, in these words:",
+        "",
+        table(["Situation", "Message", "What to do"], rows),
+        "",
+    ]
 
 
 @dataclass(frozen=True)

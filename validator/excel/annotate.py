@@ -87,18 +87,13 @@ def annotate(
     header_row = _header_row(source, report.sheet)
     if report.summary.get("rows", 0) > MAX_ANNOTATE_ROWS:
         raise InputError(
-            "invalid-option",
-            f"The sheet has {report.summary['rows']:,} rows, too many to annotate (the most is "
-            f"{MAX_ANNOTATE_ROWS:,}).",
-            "Use --format html for a report of the problems instead.",
+            "annotate-too-many-rows",
+            rows=f"{report.summary['rows']:,}",
+            most=f"{MAX_ANNOTATE_ROWS:,}",
         )
     workbook = _load(source)
     if report.sheet not in workbook.sheetnames:
-        raise InputError(
-            "sheet-not-found",
-            f"The workbook has no sheet called '{report.sheet}', the sheet the report is about.",
-            "Annotate the workbook the report was made from.",
-        )
+        raise InputError("annotate-sheet-missing", sheet=report.sheet)
     data = workbook[report.sheet]
     _mark_cells(data, report.findings, header_row)
     _write_problems(workbook, data, report, header_row)
@@ -123,15 +118,9 @@ def finding_cells(finding: Finding, header_row: int = 1) -> list[str]:
 
 def _check_paths(source: Path, output: Path) -> None:
     if not source.is_file():
-        raise InputError(
-            "not-a-table", f"There is no file at {source}.", "Check the file name and folder."
-        )
+        raise InputError("no-such-file", path=source)
     if output.exists() and output.resolve() == source.resolve():
-        raise InputError(
-            "invalid-option",
-            "The annotated workbook would overwrite the original.",
-            "Give --annotate a new file name, so that nothing you sent is lost.",
-        )
+        raise InputError("annotate-overwrites-original")
     with source.open("rb") as fh:
         head = fh.read(8)
     if not looks_like_workbook(head, source.name):
@@ -139,12 +128,7 @@ def _check_paths(source: Path, output: Path) -> None:
 
 
 def _not_a_workbook() -> InputError:
-    return InputError(
-        "invalid-option",
-        "--annotate works on Excel workbooks; for a CSV, use --format html.",
-        "Save the return as an Excel workbook (.xlsx) to get it back annotated, or run "
-        "lsids validate FILE --format html --output report.html for a report to open in a browser.",
-    )
+    return InputError("annotate-not-a-workbook")
 
 
 def _check_report(report: Report) -> None:

@@ -39,11 +39,6 @@ EXCEL_MAX_ROW = 1_048_576
 """The last row of an Excel sheet."""
 ENCRYPTED_PACKAGE_STREAM = "EncryptedPackage".encode("utf-16-le")
 
-SAVE_AS_XLSX = (
-    "Open it in Excel and use File > Save As > 'Excel Workbook (*.xlsx)', or save it as "
-    "'CSV UTF-8 (Comma delimited)', then try again."
-)
-
 _KNOWN_FORMATS = (  # magic bytes of files people rename by mistake, and what to call them
     (b"%PDF", "a PDF document"),
     (b"\x89PNG", "a PNG image"),
@@ -122,51 +117,30 @@ def _check_kind(handle: BinaryIO, start: int) -> None:
     head = handle.read(8)
     handle.seek(start)
     if size == 0:
-        raise InputError(
-            "empty-file",
-            "The file is empty: it has no bytes at all.",
-            "Check you attached the right file, and that it was saved before you uploaded it.",
-        )
+        raise InputError("empty-workbook-file")
     if head.startswith(OLE2_MAGIC):
         if _contains(handle, ENCRYPTED_PACKAGE_STREAM):
-            raise InputError(
-                "encrypted-workbook",
-                "The workbook is protected with a password, so it cannot be read.",
-                "Open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt "
-                "with Password, then clear the password), save it as .xlsx and try again.",
-            )
-        raise InputError(
-            "not-a-table",
-            "This is an old-style Excel file (.xls, Excel 97-2003), not an .xlsx workbook.",
-            SAVE_AS_XLSX,
-        )
+            raise InputError("password-protected")
+        raise InputError("old-excel-file")
     if head.startswith(EMPTY_ZIP_MAGIC):
-        raise InputError(
-            "corrupt-workbook",
-            "The file is an empty zip archive, not an Excel workbook.",
-            SAVE_AS_XLSX,
-        )
+        raise InputError("empty-zip")
     if not head.startswith(ZIP_MAGIC):
-        raise InputError("not-a-table", _not_a_workbook_message(head), SAVE_AS_XLSX)
+        raise _not_a_workbook(head)
     if size > MAX_UNCOMPRESSED_BYTES:
         raise InputError(
-            "unsafe-workbook",
-            f"The workbook is {size / 1024 / 1024:,.0f} MB; the most that can be read is "
-            f"{MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB.",
-            "Save the sheet as 'CSV UTF-8 (Comma delimited)' instead: CSV has no such limit.",
+            "workbook-file-too-large",
+            megabytes=f"{size / 1024 / 1024:,.0f}",
+            most_megabytes=MAX_UNCOMPRESSED_BYTES // 1024 // 1024,
         )
 
 
-def _not_a_workbook_message(head: bytes) -> str:
+def _not_a_workbook(head: bytes) -> InputError:
     for magic, name in _KNOWN_FORMATS:
         if head.startswith(magic):
-            return f"This file is {name}, not an Excel workbook (.xlsx)."
+            return InputError("other-format-named-as-workbook", file_kind=name)
     if head and all(32 <= b < 127 or b in b"\t\r\n" for b in head):
-        return (
-            "This file is plain text, not an Excel workbook (.xlsx). If it is a CSV file, "
-            "give it a .csv name."
-        )
-    return "This file is not an Excel workbook (.xlsx): it does not start like one."
+        return InputError("text-named-as-workbook")
+    return InputError("not-a-workbook")
 
 
 def _contains(handle: BinaryIO, needle: bytes) -> bool:
@@ -188,27 +162,7 @@ def _open_zip(handle: BinaryIO) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
-        raise _corrupt(error) from None
-
-
-def _corrupt(error: BaseException | None = None) -> InputError:
-    return InputError(
-        "corrupt-workbook",
-        "The workbook is damaged and cannot be opened"
-        + (f" (the zip archive inside it is broken: {error})." if error else "."),
-        "Open it in Excel; if Excel offers to repair it, let it, then save it as a new .xlsx "
-        "file. If it was sent to you by email, ask for it again.",
-    )
-
-
-def _unsafe(reason: str) -> InputError:
-    return InputError(
-        "unsafe-workbook",
-        f"The workbook was not read because {reason}. Files built like this can exhaust the "
-        "memory of the computer that opens them.",
-        "If this is a genuine return, open it in Excel, copy the table into a new workbook, save "
-        "it as .xlsx and try again.",
-    )
+        raise InputError("broken-zip", error=str(error)) from None
 
 
 def _check_members(members: list[zipfile.ZipInfo]) -> None:
@@ -218,45 +172,27 @@ def _check_members(members: list[zipfile.ZipInfo]) -> None:
     member that lies about its size fails the scan instead of inflating without end.
     """
     if len(members) > MAX_MEMBERS:
-        raise _unsafe(f"it is a zip archive of {len(members):,} parts")
+        raise InputError("too-many-zip-parts", count=f"{len(members):,}")
     total = 0
     for member in members:
         if member.flag_bits & 0x1:
-            raise InputError(
-                "encrypted-workbook",
-                "Parts of the workbook are encrypted, so it cannot be read.",
-                "Save an unprotected copy as .xlsx (without a password) and try again.",
-            )
+            raise InputError("encrypted-parts")
         if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise _unsafe(
-                f"its part '{member.filename}' uses a compression method Excel never writes"
-            )
+            raise InputError("unusual-compression", part=member.filename)
         total += member.file_size
         if total > MAX_UNCOMPRESSED_BYTES:
-            raise _unsafe(
-                "it would inflate to more than "
-                f"{MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB of data (a 'zip bomb')"
-            )
+            raise InputError("zip-bomb-size", most_megabytes=MAX_UNCOMPRESSED_BYTES // 1024 // 1024)
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size >= RATIO_CHECKED_FROM_BYTES and ratio > MAX_COMPRESSION_RATIO:
-            raise _unsafe(
-                f"its part '{member.filename}' is compressed {ratio:,.0f} to 1, far more than "
-                "any real spreadsheet (a 'zip bomb')"
-            )
+            raise InputError("zip-bomb-ratio", part=member.filename, ratio=f"{ratio:,.0f}")
 
 
 def _check_is_workbook(names: set[str]) -> None:
     for member, what in _OTHER_ZIPS:
         if member in names:
-            raise InputError(
-                "not-a-table", f"This file is {what}, not an .xlsx workbook.", SAVE_AS_XLSX
-            )
+            raise InputError("other-zip-format", file_kind=what)
     if "[Content_Types].xml" not in names:
-        raise InputError(
-            "not-a-table",
-            "This file is a zip archive, not an Excel workbook (.xlsx).",
-            "If the return is inside the zip, unzip it and upload the .xlsx or .csv file itself.",
-        )
+        raise InputError("zip-not-workbook")
 
 
 def _scan_members(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> ArchiveFacts:
@@ -270,16 +206,13 @@ def _scan_members(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> A
         try:
             for window in _windows(archive, member):
                 if _DECLARATION.search(window):
-                    raise _unsafe(
-                        f"its part '{member.filename}' declares XML entities or a document "
-                        "type (<!DOCTYPE> or <!ENTITY>), which Excel never writes"
-                    )
+                    raise InputError("xml-declarations", part=member.filename)
                 for match in _MERGE.finditer(window):
                     refs[match.group(1).decode("ascii").upper()] = None
                 if merged_total + len(refs) > MAX_MERGED_RANGES:
-                    raise _unsafe(f"it has more than {MAX_MERGED_RANGES:,} merged cell ranges")
+                    raise InputError("too-many-merged-ranges", most=f"{MAX_MERGED_RANGES:,}")
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
-            raise _corrupt(error) from None
+            raise InputError("broken-zip", error=str(error)) from None
         if refs:
             facts.merged[member.filename] = list(refs)
             merged_total += len(refs)

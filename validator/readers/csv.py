@@ -109,7 +109,7 @@ def _inspect(
     text = lines[header_row - 1][1] if lines else ""
     delimiter = _sniff_delimiter(text)
     header = next(csv.reader([text], delimiter=delimiter), [])
-    check_width(header, "file")
+    check_width(header)
     return encoding, delimiter, header, header_row, first_row
 
 
@@ -151,36 +151,19 @@ def _scan(fh: IO[bytes], start: int = 0) -> str:
     """One pass over the bytes: refuse binary and over-long lines; choose the encoding."""
     first = fh.read(_SCAN_BLOCK)
     if not first.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise InputError(
-            "empty-file",
-            "The file is empty.",
-            "You need to save the return with its header row and data, then upload it again.",
-        )
+        raise InputError("empty-csv")
     if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise InputError(
-            "not-a-table",
-            "This file is saved as UTF-16 text (Excel's 'Unicode Text'), not as a CSV file.",
-            "In Excel, choose File, Save As, and the type 'CSV UTF-8 (Comma delimited)'; then "
-            "check that file.",
-        )
+        raise InputError("utf16-text")
     for magic, what in _BINARY_MAGIC:
         if first.startswith(magic):
-            raise InputError(
-                "not-a-table",
-                f"This file is {what}, not a CSV file.",
-                "You need to save the return as CSV (comma separated) or as an Excel workbook.",
-            )
+            raise InputError("other-format-named-as-csv", file_kind=what)
     decoder: Any = codecs.getincrementaldecoder("utf-8")()
     encoding = "utf-8"
     since_newline = 0
     block = first
     while block:
         if b"\x00" in block:
-            raise InputError(
-                "not-a-table",
-                "This file holds binary data (NUL bytes), so it is not a CSV file.",
-                "You need to save the return as CSV (comma separated) or as an Excel workbook.",
-            )
+            raise InputError("binary-data")
         first_nl = block.find(b"\n")
         if first_nl < 0:
             since_newline += len(block)
@@ -190,11 +173,7 @@ def _scan(fh: IO[bytes], start: int = 0) -> str:
             else:
                 since_newline = len(block) - block.rfind(b"\n") - 1
         if since_newline > MAX_LINE_BYTES:
-            raise InputError(
-                "line-too-long",
-                "One line of the file is longer than 1 MB, too long to be a row of a return.",
-                "Check that the file is saved as CSV with one respondent or figure per line.",
-            )
+            raise InputError("line-too-long")
         if encoding == "utf-8" and not block.isascii():
             try:
                 decoder.decode(block)
@@ -316,12 +295,7 @@ def _batches(reader: Any) -> Iterator[pa.RecordBatch]:
         except StopIteration:
             return
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            raise InputError(
-                "not-a-table",
-                "The file cannot be read as CSV: a quote may be missing, so a cell runs on "
-                "over many lines.",
-                "Open the file in Excel, check the quotes, and save it as CSV again.",
-            ) from exc
+            raise InputError("unclosed-quote") from exc
 
 
 def _chunk(table: pa.Table, rows: np.ndarray) -> Chunk:

@@ -18,7 +18,7 @@ def read_dataframe(frame: pd.DataFrame, *, chunk_rows: int | None = None) -> Tab
     """A DataFrame as a return: row numbers as if it were saved as CSV with its header."""
     chunk_rows = chunk_rows or _table.CHUNK_ROWS
     header = [str(c) for c in frame.columns]
-    check_width(header, "table")
+    check_width(header, table=True)
 
     def chunks() -> Iterator[Chunk]:
         for start in range(0, len(frame), chunk_rows):

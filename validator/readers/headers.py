@@ -34,11 +34,7 @@ def infer_type(header: list[str], standard: Standard, header_row: int = 1) -> st
     ties = [n for n, s in scores.items() if s == scores[best]]
     if scores[best] == 0 or len(ties) > 1:
         types = ", ".join(sorted(standard.submission_types))
-        raise InputError(
-            "not-a-table",
-            "The columns of this file do not match any kind of return in the standard.",
-            f"Check that row {header_row} holds the column headings, or name the type ({types}).",
-        )
+        raise InputError("columns-match-no-type", header_row=header_row, types=types)
     return best
 
 

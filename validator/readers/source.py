@@ -55,9 +55,7 @@ def read_table(
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         if not path.is_file():
-            raise InputError(
-                "not-a-table", f"There is no file at {path}.", "Check the file name and folder."
-            )
+            raise InputError("no-such-file", path=path)
         with path.open("rb") as fh:
             head = fh.read(8)
         if looks_like_workbook(head, path.name):
@@ -71,33 +69,21 @@ def read_table(
         if looks_like_workbook(head, str(getattr(source, "name", ""))):
             return _read_xlsx(fh, sheet, standard)
         return read_csv(fh, chunk_rows=chunk_rows, standard=standard)
-    raise InputError(
-        "not-a-table",
-        f"Cannot read a {type(source).__name__}: give a file path, a file opened in binary "
-        "mode, or a pandas DataFrame.",
-    )
+    raise InputError("source-not-a-file", python_type=type(source).__name__)
 
 
 def _read_xlsx(source: Any, sheet: str | None, standard: Standard | None) -> Table:
     try:
         from .workbook import read_xlsx
     except ImportError as exc:  # the workbook reader is not installed in this build
-        raise InputError(
-            "not-a-table",
-            "This installation cannot read Excel workbooks.",
-            "Save the sheet as CSV (comma separated) and check that instead.",
-        ) from exc
+        raise InputError("no-workbook-reader") from exc
     return read_xlsx(source, sheet=sheet, standard=standard)
 
 
 def require_binary(fh: Any) -> None:
     """Refuse a file object opened in text mode: the reader needs the bytes to tell the encoding."""
     if isinstance(fh, io.TextIOBase) or isinstance(fh.read(0), str):
-        raise InputError(
-            "not-a-table",
-            "The file was opened as text; the validator needs to read it in binary mode.",
-            "Open the file with open(path, 'rb') and pass that, or pass the path itself.",
-        )
+        raise InputError("text-mode-file")
 
 
 def rewindable(fh: IO[bytes]) -> IO[bytes]:

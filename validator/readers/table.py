@@ -98,11 +98,12 @@ class Table:
     header_row: int = 1
 
 
-def check_width(header: list[str], what: str) -> None:
-    """Raise ``too-many-columns`` if ``header`` is wider than any return (``what``: file, table)."""
+def check_width(header: list[str], *, table: bool = False) -> None:
+    """Raise ``too-many-columns`` if ``header`` is wider than any return (of a file, or of a
+    ``table`` such as a DataFrame)."""
     if len(header) > MAX_COLUMNS:
         raise InputError(
-            "too-many-columns",
-            f"The {what} has {len(header):,} columns; a return has at most {MAX_COLUMNS:,}.",
-            "You need to use the template's columns only.",
+            "too-many-columns-in-table" if table else "too-many-columns-in-file",
+            count=f"{len(header):,}",
+            most=f"{MAX_COLUMNS:,}",
         )

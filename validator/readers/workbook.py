@@ -166,10 +166,7 @@ def _spool(stream: BinaryIO) -> BinaryIO:
         if copied > MAX_UNCOMPRESSED_BYTES:
             spool.close()
             raise InputError(
-                "unsafe-workbook",
-                f"The workbook is larger than {MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB, "
-                "the most that can be read.",
-                "Save the sheet as 'CSV UTF-8 (Comma delimited)' instead: CSV has no such limit.",
+                "workbook-stream-too-large", most_megabytes=MAX_UNCOMPRESSED_BYTES // 1024 // 1024
             )
         spool.write(block)
     spool.seek(0)
@@ -232,23 +229,13 @@ def _unreadable(error: BaseException) -> InputError:
         if cause is None:
             break
         if isinstance(cause, DefusedXmlException):
-            return InputError(
-                "unsafe-workbook",
-                f"The workbook was not read because its XML is unsafe ({cause}).",
-                "Open it in Excel, copy the table into a new workbook, save it as .xlsx and "
-                "try again.",
-            )
+            return InputError("unsafe-xml", error=str(cause))
         cause = cause.__cause__ or cause.__context__
     return _damaged(error)
 
 
 def _damaged(error: BaseException) -> InputError:
-    return InputError(
-        "corrupt-workbook",
-        f"The workbook is damaged and cannot be read ({type(error).__name__}: {error}).",
-        "Open it in Excel; if Excel offers to repair it, let it, then save it as a new .xlsx "
-        "file and try again.",
-    )
+    return InputError("damaged-workbook", error_type=type(error).__name__, error=str(error))
 
 
 def _choose_sheet(
@@ -263,23 +250,13 @@ def _choose_sheet(
             found = [s for s in sheets if match(s.name)]
             if found:
                 return found[0], []
-        raise InputError(
-            "sheet-not-found",
-            f"The workbook has no sheet called '{wanted}'. Its sheets are: {names or 'none'}.",
-            "Give the name of the sheet that holds the return, exactly as its tab shows it.",
-        )
+        raise InputError("no-such-sheet", sheet=wanted, sheets=names or "none")
     visible = [s for s in sheets if s.state == "visible"]
     kinds = {_normal(name) for name in standard.submission_types}
     typed = [s for s in visible if _normal(s.name) in kinds]
     visible = typed[:1] + [s for s in visible if s not in typed[:1]]
     if not visible:
-        raise InputError(
-            "sheet-not-found",
-            "Every sheet in the workbook is hidden, so there is nothing to read. "
-            f"Its sheets are: {names or 'none'}.",
-            "In Excel, right-click a sheet tab and choose Unhide, then save and try again; "
-            "or name the sheet to read.",
-        )
+        raise InputError("every-sheet-hidden", sheets=names or "none")
     notes = [
         ReaderNote("hidden-sheet-ignored", {"sheet": s.name, "checked": visible[0].name})
         for s in sheets
@@ -380,12 +357,7 @@ class _SheetReader:
             if len(candidates) >= HEADER_SEARCH_ROWS:
                 break
         if not candidates:
-            raise InputError(
-                "empty-file",
-                "The sheet is empty: it has no column names and no data.",
-                "Put the column names in the first row and one record in each row below, or "
-                "name the sheet that holds the return.",
-            )
+            raise InputError("empty-sheet")
         index = header_index([row.texts for row in candidates], standard)
         header = candidates[index]
         self._replay = candidates[index + 1 :]
@@ -463,7 +435,7 @@ class _SheetReader:
             raise _unreadable(error) from None
         attributes = self._stream.row_attributes(number)
         if number <= self._last_row or number > EXCEL_MAX_ROW:
-            raise _damaged(ValueError(f"row {number} is out of order or beyond Excel's last row"))
+            raise InputError("rows-out-of-order", row=number)
         return number, attributes.get("hidden") in ("1", "true"), cells
 
     def _texts(self, number: int, cells: list[dict[str, Any]]) -> list[str]:
@@ -483,11 +455,10 @@ class _SheetReader:
                 continue
             if column > MAX_COLUMNS:
                 raise InputError(
-                    "too-many-columns",
-                    f"Cell {column_letter(column - 1)}{number} holds a value in column {column:,}; "
-                    f"a return can have at most {MAX_COLUMNS:,} columns.",
-                    "Delete anything to the right of the table (select the columns, right-click, "
-                    "Delete), save and try again.",
+                    "value-beyond-last-column",
+                    cell=f"{column_letter(column - 1)}{number}",
+                    column=f"{column:,}",
+                    most=f"{MAX_COLUMNS:,}",
                 )
             if self._merges and self._is_covered(number, column):
                 continue
@@ -521,11 +492,7 @@ class _SheetReader:
     def _flush_blank_rows(self) -> None:
         if self._blank_total > MAX_BLANK_ROWS:
             raise InputError(
-                "unsafe-workbook",
-                f"The sheet has more than {MAX_BLANK_ROWS:,} empty rows between rows of data "
-                f"(a value sits in row {self._last_row:,}), so it was not read.",
-                f"Delete the stray cells far below the table (around row {self._last_row:,}), "
-                "save and try again.",
+                "too-many-blank-rows", most=f"{MAX_BLANK_ROWS:,}", row=f"{self._last_row:,}"
             )
         for number in self._pending_blank:
             self.issues.append(RowIssue(number, "blank", self._width, 0))
