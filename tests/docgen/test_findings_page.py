@@ -26,7 +26,7 @@ from validator.docgen.findings import (
     findings_page,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FINDINGS_PAGE = findings_page()
 INVALID_EXAMPLE = (
     ROOT / "examples/invalid/label-instead-of-code/resident-survey_E09000030_2025-26.csv"

@@ -17,7 +17,7 @@ from validator.standard import load_standard
 from validator.stock import stock_validate
 
 STANDARD = load_standard()
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "fix"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "fix"
 OWN_LABELS = EXAMPLES / "hackney-own-labels.csv"
 AMBIGUOUS = EXAMPLES / "hackney-ambiguous.xlsx"
 SURVEY = "resident-survey"

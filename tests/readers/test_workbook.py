@@ -263,9 +263,7 @@ def test_a_table_dropped_before_its_rows_are_read_leaves_no_file_open(tmp_path):
 
 # --- end to end: the validator's verdict on a workbook -----------------------------------------
 
-EXAMPLE = (
-    Path(__file__).parent.parent / "examples" / "valid" / "resident-survey_E09000030_2025-26.csv"
-)
+EXAMPLE = Path(__file__).parents[2] / "examples" / "valid" / "resident-survey_E09000030_2025-26.csv"
 
 
 def workbook_from_example(tmp_path, change=None):

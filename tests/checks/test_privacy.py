@@ -15,7 +15,7 @@ from validator.catalogue import CATALOGUE
 from validator.standard import load_standard
 from validator.synthetic import generate_service, generate_survey
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "valid"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "valid"
 SURVEY = EXAMPLES / "resident-survey_E09000030_2025-26.csv"
 SERVICE = EXAMPLES / "service-data_E09000030_2025-26.csv"
 PRIVACY = {code for code, kind in CATALOGUE.items() if kind.layer == "privacy"}

@@ -22,7 +22,7 @@ from validator.readers.headers import match_header
 from validator.readers.workbook import read_xlsx
 from validator.report import Collector
 
-EXAMPLES = Path(__file__).parent.parent / "examples/valid"
+EXAMPLES = Path(__file__).parents[2] / "examples/valid"
 TITLE = "Social integration return 2025-26 (prepared by the performance team)"
 HEADINGS_ROW = 3
 PLANTED = 9  # the tenth data row, sheet row 13, gets a value that is not a code
