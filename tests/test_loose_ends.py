@@ -6,7 +6,6 @@ Each test drives the real validator on a small return, as a borough officer woul
 
 from __future__ import annotations
 
-import csv
 import re
 import shutil
 import string
@@ -15,7 +14,6 @@ from pathlib import Path
 import hostile_xlsx as raw
 import openpyxl
 import pytest
-from streams import ForwardOnly
 
 from validator import load_standard, validate
 from validator.catalogue import CATALOGUE, InputError
@@ -32,11 +30,6 @@ NOTE_CODES = [
     "formula-not-calculated",
     "headings-not-on-first-row",
 ]
-
-
-def valid_rows() -> list[list[str]]:
-    with VALID.open(newline="", encoding="utf-8") as handle:
-        return list(csv.reader(handle))
 
 
 def template_pattern(template: str) -> re.Pattern:
@@ -58,8 +51,8 @@ def assert_worded_by_catalogue(finding) -> None:
 # --- 2. reader notes are worded by the catalogue -------------------------------------------------
 
 
-def test_workbook_notes_use_the_catalogues_words_with_the_files_values(tmp_path):
-    rows = valid_rows()
+def test_workbook_notes_use_the_catalogues_words_with_the_files_values(tmp_path, valid_rows):
+    rows = valid_rows
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "resident-survey"
@@ -93,8 +86,8 @@ def test_workbook_notes_use_the_catalogues_words_with_the_files_values(tmp_path)
     assert "row 6" in found["hidden-rows-ignored"].message
 
 
-def test_an_uncalculated_formula_is_worded_by_the_catalogue(tmp_path):
-    header, first = valid_rows()[:2]
+def test_an_uncalculated_formula_is_worded_by_the_catalogue(tmp_path, valid_rows):
+    header, first = valid_rows[:2]
     cells = "".join(raw.text_cell(f"{chr(65 + i)}1", name) for i, name in enumerate(header[:2]))
     data = "".join(raw.text_cell(f"{chr(65 + i)}2", value) for i, value in enumerate(first[:1]))
     rows_xml = f'<row r="1">{cells}</row><row r="2">{data}<c r="B2"><f>1+1</f></c></row>'
@@ -137,32 +130,18 @@ def test_the_borough_hint_names_the_codes_of_the_boroughs_code_list(fewer_boroug
 # --- 3. hints name the real heading row ----------------------------------------------------------
 
 
-def workbook_with_title(tmp_path, rows, name="return.xlsx"):
-    """A workbook whose data sheet has a title and a blank row above ``rows``."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "resident-survey"
-    sheet.append(["Resident survey 2025-26"])
-    sheet.append([])
-    for row in rows:
-        sheet.append(row)
-    path = tmp_path / name
-    book.save(path)
-    return path
-
-
-def test_a_blank_heading_hint_names_the_heading_row_below_a_title(tmp_path):
-    header, *body = valid_rows()[:4]
+def test_a_blank_heading_hint_names_the_heading_row_below_a_title(valid_rows, workbook_with_title):
+    header, *body = valid_rows[:4]
     rows = [[*header[:2], "", *header[2:]]] + [[*cells[:2], "stray", *cells[2:]] for cells in body]
-    path = workbook_with_title(tmp_path, rows)
+    path = workbook_with_title(rows)
     report = validate(path, type="resident-survey", borough="E09000001", period="2025-26")
     [finding] = [f for f in report.findings if f.code == "blank-header"]
     assert finding.rows == [3] and finding.column == "C"
     assert "row 3" in finding.hint and "row 1" not in finding.hint
 
 
-def test_a_file_of_no_known_kind_is_told_to_check_its_heading_row(tmp_path):
-    path = workbook_with_title(tmp_path, [["colour", "shape"], ["red", "round"]])
+def test_a_file_of_no_known_kind_is_told_to_check_its_heading_row(workbook_with_title):
+    path = workbook_with_title([["colour", "shape"], ["red", "round"]])
     with pytest.raises(InputError) as caught:
         validate(path)
     assert caught.value.code == "not-a-table"
@@ -220,12 +199,14 @@ def test_an_unknown_metadata_property_is_named_with_the_real_ones():
 # --- 6. the fixer writes headings to the heading row the reader found ---------------------------
 
 
-def test_fix_renames_a_heading_on_the_heading_row_not_a_hidden_row_below_it(tmp_path):
+def test_fix_renames_a_heading_on_the_heading_row_not_a_hidden_row_below_it(
+    tmp_path, valid_rows, workbook_with_title
+):
     from validator.excel.fix import fix_file
 
-    header, *body = valid_rows()[:4]
+    header, *body = valid_rows[:4]
     rows = [["Respondent ID", *header[1:]], *body]
-    path = workbook_with_title(tmp_path, rows)
+    path = workbook_with_title(rows)
     book = openpyxl.load_workbook(path)
     book.active.row_dimensions[4].hidden = True  # the first row under the headings
     book.save(path)
@@ -267,12 +248,12 @@ def shifted(report, by: int) -> list[tuple]:
 
 @pytest.mark.parametrize("as_stream", [False, True])
 def test_csv_headings_below_a_title_keep_the_files_own_row_numbers(
-    tmp_path, monkeypatch, as_stream
+    tmp_path, monkeypatch, as_stream, forward_only
 ):
     monkeypatch.setattr(readers_table, "CHUNK_ROWS", 50)  # so repeated keys need the second read
     plain = faulty_survey_csv(tmp_path / "plain.csv")
     titled = faulty_survey_csv(tmp_path / "titled.csv", above="Resident survey 2025-26,,\n\n")
-    source = ForwardOnly(titled.read_bytes()) if as_stream else titled
+    source = forward_only(titled.read_bytes()) if as_stream else titled
 
     report = validate(source, borough="E09000030", period="2025-26")
     expected = validate(plain, borough="E09000030", period="2025-26")

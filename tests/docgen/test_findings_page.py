@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from validator.catalogue import CATALOGUE
-from validator.cli import build_parser, main
+from validator.cli import build_parser
 from validator.docgen import render_pages
 from validator.docgen.findings import (
     INPUT_ERROR_FIELDS,
@@ -32,12 +32,6 @@ INVALID_EXAMPLE = (
     ROOT / "examples/invalid/label-instead-of-code/resident-survey_E09000030_2025-26.csv"
 )
 GUIDES = sorted((ROOT / "docs" / "guides").glob("*.md"))
-
-
-def run(capsys, *args: object) -> tuple[int, str, str]:
-    status = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def plain(markdown: str) -> str:
@@ -61,9 +55,9 @@ def fixed_words(template: str) -> list[str]:
 
 
 @pytest.mark.parametrize("code", list(CATALOGUE))
-def test_explain_and_the_findings_page_use_the_same_words(capsys, code):
+def test_explain_and_the_findings_page_use_the_same_words(code, lsids):
     entry = CATALOGUE[code]
-    status, out, _ = run(capsys, "explain", code)
+    status, out, _ = lsids("explain", code)
     assert status == 0
     out = out.replace("`", "")
     page = plain(section(code))
@@ -80,9 +74,9 @@ def test_explain_and_the_findings_page_use_the_same_words(capsys, code):
             assert words in page.split("How to fix it:")[1], f"findings.md ({code}) lacks: {words}"
 
 
-def test_explain_never_shows_a_raw_placeholder_and_always_says_how_to_fix(capsys):
+def test_explain_never_shows_a_raw_placeholder_and_always_says_how_to_fix(lsids):
     for code, entry in CATALOGUE.items():
-        _, out, _ = run(capsys, "explain", code)
+        _, out, _ = lsids("explain", code)
         assert not re.search(r"\{\w+\}", out), f"explain {code}: {out}"
         if entry.hint:
             assert "How to fix it:" in out, f"explain {code} gives no fix"
@@ -131,18 +125,18 @@ def key_paths(data: dict, prefix: str = "") -> set[str]:
     return paths
 
 
-def test_every_key_of_the_json_report_is_documented_and_every_documented_key_is_written(capsys):
-    status, out, _ = run(capsys, "validate", INVALID_EXAMPLE, "--format", "json")
+def test_every_key_of_the_json_report_is_documented_and_every_documented_key_is_written(lsids):
+    status, out, _ = lsids("validate", INVALID_EXAMPLE, "--format", "json")
     assert status == 1
     report = json.loads(out)
     assert report["findings"], "the example must have a finding, so finding keys are seen"
     assert key_paths(report) == {f.path for f in REPORT_FIELDS}
 
 
-def test_the_json_for_an_unreadable_file_is_documented(capsys, tmp_path):
+def test_the_json_for_an_unreadable_file_is_documented(tmp_path, lsids):
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
-    status, out, err = run(capsys, "validate", empty, "--format", "json")
+    status, out, err = lsids("validate", empty, "--format", "json")
     assert status == 2 and "The file is empty." in err
     assert key_paths(json.loads(out)) == {f.path for f in INPUT_ERROR_FIELDS}
 
@@ -212,9 +206,9 @@ def test_every_option_a_guide_names_is_an_option_of_lsids(guide):
     assert named <= known, f"{guide.name} names options lsids does not have: {named - known}"
 
 
-def test_fix_says_each_left_alone_value_once_in_plain_sentences(capsys, tmp_path):
+def test_fix_says_each_left_alone_value_once_in_plain_sentences(tmp_path, lsids):
     source = ROOT / "examples" / "fix" / "hackney-ambiguous.xlsx"
-    status, out, _ = run(capsys, "fix", source, "--output", tmp_path / "fixed.xlsx")
+    status, out, _ = lsids("fix", source, "--output", tmp_path / "fixed.xlsx")
     assert status == 0
     left = [line for line in out.splitlines() if "unchanged" in line]
     assert left, out
