@@ -10,6 +10,8 @@ import csv
 import datetime as dt
 import gc
 import io
+import re
+import string
 from pathlib import Path
 
 import hostile_xlsx as raw
@@ -17,7 +19,7 @@ import openpyxl
 import pytest
 
 from validator import load_standard, validate
-from validator.catalogue import InputError
+from validator.catalogue import CATALOGUE, InputError
 from validator.readers import workbook as xlsx
 from validator.readers.workbook import cell_text, read_xlsx
 
@@ -298,3 +300,81 @@ def test_findings_on_a_workbook_name_the_sheets_own_rows(tmp_path):
     [finding] = [f for f in report.findings if f.code == "not-in-codelist"]
     assert finding.field == "borough" and finding.value == "Tower Hamlets"
     assert finding.rows == [5, 9]
+
+
+# --- reader notes are worded by the catalogue -----------------------------------------------------
+
+
+NOTE_CODES = [
+    "hidden-sheet-ignored",
+    "hidden-rows-ignored",
+    "merged-cells",
+    "formula-not-calculated",
+    "headings-not-on-first-row",
+]
+
+
+def template_pattern(template: str) -> re.Pattern:
+    """The catalogue template as a pattern: its own words, any value in each placeholder."""
+    parts = []
+    for text, name, _, _ in string.Formatter().parse(template):
+        parts.append(re.escape(text))
+        if name is not None:
+            parts.append(".+?")
+    return re.compile("".join(parts) + r"\Z")
+
+
+def assert_worded_by_catalogue(finding) -> None:
+    assert template_pattern(CATALOGUE[finding.code].message).match(finding.message), (
+        f"{finding.code}: {finding.message!r} is not the catalogue's wording"
+    )
+
+
+def test_workbook_notes_use_the_catalogues_words_with_the_files_values(tmp_path, valid_rows):
+    rows = valid_rows
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "resident-survey"
+    sheet.append(["Resident survey return", "", ""])
+    sheet.append([])
+    for row in rows[:6]:
+        sheet.append(row)
+    sheet.merge_cells("A8:B8")
+    sheet.row_dimensions[6].hidden = True
+    book.create_sheet("Lookups").sheet_state = "hidden"
+    path = tmp_path / "return.xlsx"
+    book.save(path)
+
+    report = validate(path, borough="E09000001", period="2025-26")
+
+    found = {f.code: f for f in report.findings if f.code in NOTE_CODES}
+    assert set(found) == {
+        "hidden-sheet-ignored",
+        "hidden-rows-ignored",
+        "merged-cells",
+        "headings-not-on-first-row",
+    }
+    for finding in found.values():
+        assert_worded_by_catalogue(finding)
+    assert found["hidden-sheet-ignored"].message == (
+        "The hidden sheet 'Lookups' was not read; only the sheet 'resident-survey' was checked."
+    )
+    assert found["headings-not-on-first-row"].message.startswith("The headings are on row 3;")
+    assert "A8:B8" in found["merged-cells"].message
+    assert found["hidden-rows-ignored"].rows == [6]
+    assert "row 6" in found["hidden-rows-ignored"].message
+
+
+def test_an_uncalculated_formula_is_worded_by_the_catalogue(tmp_path, valid_rows):
+    header, first = valid_rows[:2]
+    cells = "".join(raw.text_cell(f"{chr(65 + i)}1", name) for i, name in enumerate(header[:2]))
+    data = "".join(raw.text_cell(f"{chr(65 + i)}2", value) for i, value in enumerate(first[:1]))
+    rows_xml = f'<row r="1">{cells}</row><row r="2">{data}<c r="B2"><f>1+1</f></c></row>'
+    parts = raw.workbook_parts([("Data", raw.sheet_xml(rows_xml), "visible")])
+    path = raw.write_zip(tmp_path / "formula.xlsx", parts)
+
+    report = validate(path, type="resident-survey")
+
+    [finding] = [f for f in report.findings if f.code == "formula-not-calculated"]
+    assert_worded_by_catalogue(finding)
+    assert "B2" in finding.message and finding.rows == [2]
