@@ -14,7 +14,7 @@ from validator.catalogue import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 VALID = ROOT / "examples" / "valid" / "resident-survey_E09000001_2025-26.csv"
-BOROUGH, PERIOD = "E09000030", "2025-26"  # the small returns' (conftest.py)
+BOROUGH, PERIOD = "E09000030", "2025-26"  # as in conftest.py's small returns
 
 
 def test_metadata_of_the_wrong_type_is_an_invalid_option(check, survey):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from validator.standard import load_standard
 from validator.synthetic import generate_service
 
-BOROUGH, PERIOD = "E09000030", "2025-26"  # the small returns' (conftest.py)
+BOROUGH, PERIOD = "E09000030", "2025-26"  # as in conftest.py's small returns
 
 
 def test_disclosure_warnings(check, survey):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from validator.standard import load_standard
 
-BOROUGH, PERIOD = "E09000030", "2025-26"  # the small returns' (conftest.py)
+BOROUGH, PERIOD = "E09000030", "2025-26"  # as in conftest.py's small returns
 
 
 def test_clean_returns_are_valid(check, service, survey):
