@@ -60,29 +60,23 @@ def invalid_csv(tmp_path):
     return path
 
 
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    status = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def test_exit_status_0_1_2(capsys, valid_csv, invalid_csv, tmp_path):
-    assert run(capsys, "validate", valid_csv)[0] == 0
-    assert run(capsys, "validate", invalid_csv)[0] == 1
-    assert run(capsys, "validate", valid_csv, invalid_csv)[0] == 1
+def test_exit_status_0_1_2(valid_csv, invalid_csv, tmp_path, lsids):
+    assert lsids("validate", valid_csv)[0] == 0
+    assert lsids("validate", invalid_csv)[0] == 1
+    assert lsids("validate", valid_csv, invalid_csv)[0] == 1
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
-    status, out, _ = run(capsys, "validate", empty, valid_csv)
+    status, out, _ = lsids("validate", empty, valid_csv)
     assert status == 2 and "COULD NOT CHECK" in out and "The file is empty." in out
-    assert run(capsys, "validate", valid_csv, "--borough", "Hackney")[0] == 2
-    assert run(capsys, "validate", valid_csv, "--period", "2025")[0] == 2
+    assert lsids("validate", valid_csv, "--borough", "Hackney")[0] == 2
+    assert lsids("validate", valid_csv, "--period", "2025")[0] == 2
     with pytest.raises(SystemExit) as caught:
         main(["validate", str(valid_csv), "--type", "nonsense"])
     assert caught.value.code == 2
 
 
-def test_json_shape_is_pinned(capsys, invalid_csv):
-    status, out, _ = run(capsys, "validate", invalid_csv, "--format", "json")
+def test_json_shape_is_pinned(invalid_csv, lsids):
+    status, out, _ = lsids("validate", invalid_csv, "--format", "json")
     data = json.loads(out)
     assert status == 1
     assert set(data) == set(REPORT_KEYS)
@@ -100,8 +94,8 @@ def test_json_shape_is_pinned(capsys, invalid_csv):
     assert ("type-error", "interview_date", (8,)) in codes
 
 
-def test_same_report_by_every_route(capsys, invalid_csv):
-    _, out, _ = run(capsys, "validate", invalid_csv, "--format", "json")
+def test_same_report_by_every_route(invalid_csv, lsids):
+    _, out, _ = lsids("validate", invalid_csv, "--format", "json")
     by_cli = json.loads(out)
     by_path = validate(invalid_csv).to_dict()
     with invalid_csv.open("rb") as fh:
@@ -113,30 +107,30 @@ def test_same_report_by_every_route(capsys, invalid_csv):
     assert {**by_frame, **ignore} == {**by_path, **ignore}
 
 
-def test_output_file_and_html(capsys, invalid_csv, tmp_path):
+def test_output_file_and_html(invalid_csv, tmp_path, lsids):
     target = tmp_path / "report.html"
-    status, out, _ = run(capsys, "validate", invalid_csv, "--format", "html", "--output", target)
+    status, out, _ = lsids("validate", invalid_csv, "--format", "html", "--output", target)
     assert status == 1 and out == ""
     page = target.read_text(encoding="utf-8")
     assert "There is a problem" in page and "Female" in page
 
 
-def test_text_output_names_row_column_and_fix(capsys, invalid_csv):
-    _, out, _ = run(capsys, "validate", invalid_csv)
+def test_text_output_names_row_column_and_fix(invalid_csv, lsids):
+    _, out, _ = lsids("validate", invalid_csv)
     assert "NOT VALID" in out
     assert "column H (sex), rows 6, 7" in out
     assert "'Female' is a label; this column wants its code female." in out
 
 
-def test_explain(capsys):
-    status, out, _ = run(capsys, "explain", "routed-answer")
+def test_explain(lsids):
+    status, out, _ = lsids("explain", "routed-answer")
     assert status == 0 and "Answer to a question not asked" in out
-    status, _, err = run(capsys, "explain", "no-such-code")
+    status, _, err = lsids("explain", "no-such-code")
     assert status == 2 and "not-in-codelist" in err
 
 
-def test_standard_describes_fields_codes_and_measures(capsys):
-    status, out, _ = run(capsys, "standard")
+def test_standard_describes_fields_codes_and_measures(lsids):
+    status, out, _ = lsids("standard")
     assert status == 0
     assert "resident-survey" in out and "respondent_id" in out
     assert "boroughs" in out and "out_belonging_neighbourhood" in out
@@ -156,8 +150,8 @@ def test_console_script_never_shows_a_traceback(tmp_path):
     assert "PNG image" in done.stdout
 
 
-def test_progress_only_on_a_terminal(capsys, valid_csv):
-    status, _, err = run(capsys, "validate", valid_csv)
+def test_progress_only_on_a_terminal(valid_csv, lsids):
+    status, _, err = lsids("validate", valid_csv)
     assert status == 0 and err == ""  # stderr is not a terminal here: quiet
     seen: list[int] = []
     validate(valid_csv, progress=seen.append)

@@ -1,6 +1,7 @@
 """The standard is a valid Frictionless Data Package whose parts agree with each other."""
 
 import csv
+from pathlib import Path
 
 import frictionless
 import jsonschema
@@ -9,6 +10,7 @@ import pytest
 from validator.standard import available_versions, load_standard
 from validator.stock import stock_validate
 
+ROOT = Path(__file__).resolve().parents[1]
 STANDARD = load_standard()
 
 
@@ -172,3 +174,8 @@ def test_each_role_the_rules_rely_on_is_played_by_exactly_one_field():
         fields = STANDARD.submission_types[name].fields
         played = [f.role for f in fields if f.role]
         assert sorted(played) == sorted(roles), name
+
+
+def test_the_standard_readme_says_a_return_follows_the_template_schema():
+    text = (ROOT / "standard" / "README.md").read_text(encoding="utf-8")
+    assert "a borough's return follows the same schema" in text

@@ -23,7 +23,7 @@ from validator import InputError, validate
 from validator.cli import main
 from validator.excel.annotate import ERROR_FILL, PROBLEMS_HEADER, WARNING_FILL, annotate
 
-EXAMPLE = Path(__file__).parent.parent / "examples/valid/resident-survey_E09000030_2025-26.csv"
+EXAMPLE = Path(__file__).parents[2] / "examples/valid/resident-survey_E09000030_2025-26.csv"
 DATA = "Resident survey"
 DATA_ROWS = 160  # a slice of the example: rows 2..161 of the sheet
 BLANK_ROW = 150  # left empty, between rows of data

@@ -19,19 +19,11 @@ from pathlib import Path
 import hostile_csv as hostile
 import pytest
 
-from validator.cli import main
-
 INTERNAL_ERROR = "something went wrong inside the validator"
 
 
-def run(capsys, *args: object) -> tuple[int, str, str]:
-    status = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def validate_json(capsys, path: Path, *extra: str) -> tuple[int, dict, str]:
-    status, out, err = run(capsys, "validate", path, "--format", "json", *extra)
+def validate_json(lsids, path: Path, *extra: str) -> tuple[int, dict, str]:
+    status, out, err = lsids("validate", path, "--format", "json", *extra)
     assert "Traceback" not in out + err and INTERNAL_ERROR not in out + err, err
     return status, json.loads(out), err
 
@@ -50,10 +42,10 @@ UNREADABLE = [
     ("build", "code", "words"), UNREADABLE, ids=[c[0].__name__ for c in UNREADABLE]
 )
 def test_a_file_that_is_not_a_return_stops_with_one_clear_message(
-    capsys, tmp_path, build, code, words
+    tmp_path, build, code, words, lsids
 ):
     path = build(tmp_path)
-    status, report, err = validate_json(capsys, path)
+    status, report, err = validate_json(lsids, path)
     assert status == 2
     assert report["error"]["code"] == code
     for word in words:
@@ -62,13 +54,13 @@ def test_a_file_that_is_not_a_return_stops_with_one_clear_message(
     [line] = err.splitlines()  # one message on stderr, naming the file
     assert line == f"lsids: {path}: {report['error']['message']}"
 
-    status, out, err = run(capsys, "validate", path)  # the text a person reads
+    status, out, err = lsids("validate", path)  # the text a person reads
     assert status == 2
     assert f"{path}: COULD NOT CHECK" in out and report["error"]["message"] in out
 
 
-def test_a_header_with_no_rows_is_invalid_not_unreadable(capsys, tmp_path):
-    status, report, _ = validate_json(capsys, hostile.header_only(tmp_path))
+def test_a_header_with_no_rows_is_invalid_not_unreadable(tmp_path, lsids):
+    status, report, _ = validate_json(lsids, hostile.header_only(tmp_path))
     assert status == 1 and report["valid"] is False
     assert [f["code"] for f in report["findings"]] == ["no-data-rows"]
     assert report["summary"]["rows"] == 0
@@ -104,19 +96,19 @@ def test_a_200_mb_line_stops_with_line_too_long_in_bounded_memory(tmp_path):
     assert result["growth_mb"] < 300, f"peak memory grew by {result['growth_mb']:.0f} MB"
 
 
-def test_mixed_line_endings_keep_the_verdict_and_the_row_numbers(capsys, tmp_path):
+def test_mixed_line_endings_keep_the_verdict_and_the_row_numbers(tmp_path, lsids):
     clean = hostile.mixed_line_endings(tmp_path)
     raw = clean.read_bytes()
     assert (
         b"\r\n" in raw and b"\r" in raw.replace(b"\r\n", b"") and b"\n" in raw.replace(b"\r\n", b"")
     )
-    status, report, _ = validate_json(capsys, clean)
+    status, report, _ = validate_json(lsids, clean)
     assert status == 0 and report["findings"] == []
     assert report["summary"]["rows"] == len(hostile.base_lines()) - 1
 
     for bad_row in (2, 3, 4, 30):  # after each kind of line ending
         path = hostile.mixed_line_endings(tmp_path, bad_row=bad_row)
-        status, report, _ = validate_json(capsys, path)
+        status, report, _ = validate_json(lsids, path)
         assert status == 1
         [finding] = report["findings"]
         assert (finding["code"], finding["rows"], finding["value"]) == (
@@ -126,9 +118,9 @@ def test_mixed_line_endings_keep_the_verdict_and_the_row_numbers(capsys, tmp_pat
         )
 
 
-def test_cells_starting_with_formula_characters_are_kept_as_written(capsys, tmp_path):
+def test_cells_starting_with_formula_characters_are_kept_as_written(tmp_path, lsids):
     path = hostile.formula_cells(tmp_path)
-    status, report, _ = validate_json(capsys, path)
+    status, report, _ = validate_json(lsids, path)
     assert status == 1
     found = {f["row"]: f for f in report["findings"]}
     assert set(found) == set(hostile.FORMULA_STATUSES), "notes may start with = + - @"
@@ -140,19 +132,19 @@ def test_cells_starting_with_formula_characters_are_kept_as_written(capsys, tmp_
         )
         assert found[row]["column"] == hostile.STATUS_COLUMN
 
-    status, html, _ = run(capsys, "validate", path, "--format", "html")
+    status, html, _ = lsids("validate", path, "--format", "html")
     assert '<td class="value">=1+1</td>' in html
     assert '<td class="value">@SUM(A1)</td>' in html
 
 
-def test_html_and_script_in_cells_are_shown_as_text_in_the_html_report(capsys, tmp_path):
+def test_html_and_script_in_cells_are_shown_as_text_in_the_html_report(tmp_path, lsids):
     path = hostile.html_cells(tmp_path)
-    status, report, _ = validate_json(capsys, path)
+    status, report, _ = validate_json(lsids, path)
     assert status == 1
     values = {f["row"]: f["value"] for f in report["findings"]}
     assert values == hostile.HTML_STATUSES  # kept exactly as written
 
-    status, html, _ = run(capsys, "validate", path, "--format", "html")
+    status, html, _ = lsids("validate", path, "--format", "html")
     assert status == 1
     assert "&lt;script&gt;alert(&#34;status&#34;)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
@@ -161,41 +153,41 @@ def test_html_and_script_in_cells_are_shown_as_text_in_the_html_report(capsys, t
     assert "onerror=alert(1)>" not in html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
 
 
-def test_a_utf16_file_is_refused_with_exit_2_and_no_traceback(capsys, tmp_path):
+def test_a_utf16_file_is_refused_with_exit_2_and_no_traceback(tmp_path, lsids):
     path = hostile.utf16_unicode_text(tmp_path)
-    status, out, err = run(capsys, "validate", path)
+    status, out, err = lsids("validate", path)
     assert status in (0, 2)
     assert "Traceback" not in out + err and INTERNAL_ERROR not in out + err
     if status == 2:
         assert "COULD NOT CHECK" in out
 
 
-def test_a_utf16_file_is_read_or_named_as_unicode_text(capsys, tmp_path):
+def test_a_utf16_file_is_read_or_named_as_unicode_text(tmp_path, lsids):
     path = hostile.utf16_unicode_text(tmp_path)
-    status, out, _ = run(capsys, "validate", path)
+    status, out, _ = lsids("validate", path)
     if status == 0:
         assert "VALID" in out
     else:
         assert re.search(r"UTF-16|Unicode", out), out
 
 
-def test_a_path_with_dot_dots_and_odd_characters_is_shown_safely(capsys, tmp_path):
+def test_a_path_with_dot_dots_and_odd_characters_is_shown_safely(tmp_path, lsids):
     path = hostile.odd_file_name(tmp_path)
     tricky = tmp_path / "sub" / ".." / "sub" / path.name
-    status, report, _ = validate_json(capsys, tricky)
+    status, report, _ = validate_json(lsids, tricky)
     assert status == 1
     assert report["source"] == hostile.ODD_NAME  # the file's own name, no folders
     assert [f["code"] for f in report["findings"]] == ["not-in-codelist"]
 
-    status, html, _ = run(capsys, "validate", tricky, "--format", "html")
+    status, html, _ = lsids("validate", tricky, "--format", "html")
     assert status == 1
     assert "&lt;img src=x onerror=alert(1)&gt; &#34;n&amp;me&#34; £ é" in html
     assert not re.search(r"<\s*img\b", html, re.I)
 
 
-def test_terminal_control_characters_never_reach_the_terminal(capsys, tmp_path):
+def test_terminal_control_characters_never_reach_the_terminal(tmp_path, lsids):
     for path in (hostile.odd_file_name(tmp_path), hostile.control_characters_in_a_cell(tmp_path)):
-        status, out, err = run(capsys, "validate", path)
+        status, out, err = lsids("validate", path)
         assert status == 1
         assert "\x1b" not in out + err, repr(out)
 

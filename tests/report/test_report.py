@@ -7,8 +7,6 @@ import json
 import pandas as pd
 
 from validator import Finding, Report, validate
-from validator.addresses import column_letter
-from validator.catalogue import CATALOGUE
 from validator.report import MAX_ROWS, Collector
 from validator.report.render import Outcome, render_html, render_json, render_text
 from validator.synthetic import generate_service, generate_survey
@@ -60,19 +58,6 @@ def test_finding_carries_where_a_person_looks():
     [finding] = [f for f in report.findings if f.code == "not-in-codelist"]
     assert (finding.field, finding.column, finding.row, finding.value) == ("mode", "F", 2, "Online")
     assert isinstance(finding, Finding) and finding.hint.startswith("'Online' is a label")
-
-
-def test_every_catalogue_entry_is_complete():
-    for code, entry in CATALOGUE.items():
-        assert code == entry.code and code == code.lower() and " " not in code
-        assert entry.severity in ("error", "warning")
-        assert entry.title and entry.description and entry.message
-
-
-def test_column_letters():
-    assert [column_letter(i) for i in (0, 25, 26, 51, 52, 701, 702)] == [
-        "A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"
-    ]  # fmt: skip
 
 
 def test_html_escapes_cell_values_and_has_an_error_summary():

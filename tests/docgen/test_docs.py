@@ -15,7 +15,7 @@ from validator.docgen import BANNER, render_pages, stale_docs, write_docs
 from validator.docgen.markdown import escape
 from validator.standard import _load, load_standard
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 STANDARD = load_standard()
 PAGES = render_pages(STANDARD)

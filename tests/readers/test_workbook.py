@@ -10,6 +10,8 @@ import csv
 import datetime as dt
 import gc
 import io
+import re
+import string
 from pathlib import Path
 
 import hostile_xlsx as raw
@@ -17,7 +19,7 @@ import openpyxl
 import pytest
 
 from validator import load_standard, validate
-from validator.catalogue import InputError
+from validator.catalogue import CATALOGUE, InputError
 from validator.readers import workbook as xlsx
 from validator.readers.workbook import cell_text, read_xlsx
 
@@ -37,23 +39,6 @@ def workbook(*rows, title="Data"):
     return book
 
 
-def read_rows(source, sheet=None):
-    """The table and its data rows as (sheet row number, cells) pairs, read to the end."""
-    table = read_xlsx(source, sheet)
-    rows = [
-        (int(number), cells)
-        for chunk in table.chunks
-        for number, cells in zip(chunk.rows, cells_of(chunk), strict=True)
-    ]
-    return table, rows
-
-
-def cells_of(chunk):
-    """A chunk's rows as lists of text cells, read the way the checks read them."""
-    columns = [chunk.column(i).to_pylist() for i in range(len(chunk.arrays))]
-    return [list(row) for row in zip(*columns, strict=True)]
-
-
 def codes(notes):
     return [note.code for note in notes]
 
@@ -61,7 +46,7 @@ def codes(notes):
 # --- which sheet -------------------------------------------------------------------------------
 
 
-def test_reads_the_first_visible_sheet_and_reports_the_hidden_one(tmp_path):
+def test_reads_the_first_visible_sheet_and_reports_the_hidden_one(tmp_path, read_rows):
     book = workbook(["secret"], ["x"], title="Lookups")
     book.active.sheet_state = "hidden"
     data = book.create_sheet("Return")
@@ -77,7 +62,7 @@ def test_reads_the_first_visible_sheet_and_reports_the_hidden_one(tmp_path):
     assert "'Lookups'" in note.message
 
 
-def test_reads_a_named_sheet_forgiving_case_and_spaces(tmp_path):
+def test_reads_a_named_sheet_forgiving_case_and_spaces(tmp_path, read_rows):
     book = workbook(["a"], ["first"], title="Notes")
     other = book.create_sheet("Survey 2025")
     other.append(["b"])
@@ -105,7 +90,7 @@ def test_an_empty_sheet_is_an_empty_file(tmp_path):
     assert "empty" in caught.value.message
 
 
-def test_a_header_with_no_data_rows_gives_a_table_with_no_rows(tmp_path):
+def test_a_header_with_no_data_rows_gives_a_table_with_no_rows(tmp_path, read_rows):
     table, rows = read_rows(save(tmp_path, workbook(["borough", "period"])))
     assert table.header == ["borough", "period"] and rows == []
 
@@ -113,7 +98,7 @@ def test_a_header_with_no_data_rows_gives_a_table_with_no_rows(tmp_path):
 # --- rows and columns --------------------------------------------------------------------------
 
 
-def test_hidden_rows_are_skipped_and_listed(tmp_path):
+def test_hidden_rows_are_skipped_and_listed(tmp_path, read_rows):
     book = workbook(["id"], ["r1"], ["r2"], ["r3"], ["r4"])
     book.active.row_dimensions[3].hidden = True
     book.active.row_dimensions[5].hidden = True
@@ -124,7 +109,9 @@ def test_hidden_rows_are_skipped_and_listed(tmp_path):
     assert "rows 3, 5" in note.message
 
 
-def test_trailing_blank_rows_and_columns_are_ignored_but_a_blank_row_inside_is_reported(tmp_path):
+def test_trailing_blank_rows_and_columns_are_ignored_but_a_blank_row_inside_is_reported(
+    tmp_path, read_rows
+):
     book = workbook(["id", "weight"], ["r1", 1], [None, None], ["r2", 2])
     sheet = book.active
     sheet["F1"].number_format = "0.00"  # formatted, empty cells right of and below the table
@@ -138,20 +125,20 @@ def test_trailing_blank_rows_and_columns_are_ignored_but_a_blank_row_inside_is_r
     assert [(i.row, i.kind) for i in table.issues] == [(3, "blank")]
 
 
-def test_leading_blank_rows_keep_the_sheets_own_row_numbers(tmp_path):
+def test_leading_blank_rows_keep_the_sheets_own_row_numbers(tmp_path, read_rows):
     table, rows = read_rows(save(tmp_path, workbook([], [], ["id"], ["r1"], ["r2"])))
     assert table.header == ["id"]
     assert rows == [(4, ["r1"]), (5, ["r2"])]
 
 
-def test_a_short_row_is_padded_and_a_value_past_the_header_is_a_ragged_row(tmp_path):
+def test_a_short_row_is_padded_and_a_value_past_the_header_is_a_ragged_row(tmp_path, read_rows):
     table, rows = read_rows(save(tmp_path, workbook(["a", "b", "c"], ["1"], ["1", "2", "3", "4"])))
     assert rows == [(2, ["1", "", ""]), (3, ["1", "2", "3"])]
     [issue] = table.issues
     assert (issue.row, issue.kind, issue.expected, issue.actual) == (3, "ragged", 3, 4)
 
 
-def test_merged_cells_read_as_the_top_left_value_and_are_reported(tmp_path):
+def test_merged_cells_read_as_the_top_left_value_and_are_reported(tmp_path, read_rows):
     book = workbook(["area", "count"], ["Inner", 5], [None, 7])
     book.active.merge_cells("A2:A3")
     table, rows = read_rows(save(tmp_path, book))
@@ -161,7 +148,7 @@ def test_merged_cells_read_as_the_top_left_value_and_are_reported(tmp_path):
     assert "A2:A3" in note.message and note.rows == [2]
 
 
-def test_a_stray_value_under_a_merged_range_is_read_blank(tmp_path):
+def test_a_stray_value_under_a_merged_range_is_read_blank(tmp_path, read_rows):
     rows_xml = (
         f'<row r="1">{raw.text_cell("A1", "a")}{raw.text_cell("B1", "b")}</row>'
         f'<row r="2">{raw.text_cell("A2", "top")}{raw.text_cell("B2", "stray")}</row>'
@@ -173,7 +160,7 @@ def test_a_stray_value_under_a_merged_range_is_read_blank(tmp_path):
     assert codes(table.notes) == ["merged-cells"]
 
 
-def test_rows_stream_in_chunks_with_their_row_numbers(tmp_path, monkeypatch):
+def test_rows_stream_in_chunks_with_their_row_numbers(tmp_path, monkeypatch, cells_of):
     monkeypatch.setattr(xlsx, "CHUNK_ROWS", 2)
     table = read_xlsx(save(tmp_path, workbook(["id"], *[[f"r{i}"] for i in range(5)])))
     chunks = list(table.chunks)
@@ -184,7 +171,7 @@ def test_rows_stream_in_chunks_with_their_row_numbers(tmp_path, monkeypatch):
 # --- cells as text -----------------------------------------------------------------------------
 
 
-def test_cells_read_as_a_person_sees_them(tmp_path):
+def test_cells_read_as_a_person_sees_them(tmp_path, read_rows):
     book = workbook(
         ["id", "n", "weight", "date", "when", "flag", "tiny", "big", "at"],
         ["007", 42, 812.4000000000001, dt.date(2025, 4, 1), dt.datetime(2025, 4, 1, 0, 0), True,
@@ -199,7 +186,7 @@ def test_cells_read_as_a_person_sees_them(tmp_path):
     ]  # fmt: skip
 
 
-def test_text_that_looks_like_a_formula_or_markup_is_kept_as_written(tmp_path):
+def test_text_that_looks_like_a_formula_or_markup_is_kept_as_written(tmp_path, read_rows):
     risky = ["=SUM(A1:A2)", "+44 20 7983 4000", "-1", "@cmd", "<script>alert(1)</script>",
              "<b>bold</b> & more", "£1,500", "  spaced  "]  # fmt: skip
     book = workbook([f"c{i}" for i in range(len(risky))], risky)
@@ -210,7 +197,9 @@ def test_text_that_looks_like_a_formula_or_markup_is_kept_as_written(tmp_path):
     assert table.notes == []
 
 
-def test_a_formula_reads_as_its_calculated_value_and_an_uncalculated_one_is_reported(tmp_path):
+def test_a_formula_reads_as_its_calculated_value_and_an_uncalculated_one_is_reported(
+    tmp_path, read_rows
+):
     rows_xml = (
         f'<row r="1">{raw.text_cell("A1", "n")}{raw.text_cell("B1", "total")}</row>'
         '<row r="2"><c r="A2"><v>2</v></c><c r="B2"><f>A2*2</f><v>4</v></c></row>'
@@ -244,7 +233,7 @@ def test_cell_text_renders_values_without_float_noise(value, text):
 # --- sources and resources ---------------------------------------------------------------------
 
 
-def test_reads_from_a_binary_file_object(tmp_path):
+def test_reads_from_a_binary_file_object(tmp_path, read_rows):
     data = save(tmp_path, workbook(["id"], ["r1"])).read_bytes()
     _, rows = read_rows(io.BytesIO(data))
     assert rows == [(2, ["r1"])]
@@ -263,9 +252,7 @@ def test_a_table_dropped_before_its_rows_are_read_leaves_no_file_open(tmp_path):
 
 # --- end to end: the validator's verdict on a workbook -----------------------------------------
 
-EXAMPLE = (
-    Path(__file__).parent.parent / "examples" / "valid" / "resident-survey_E09000030_2025-26.csv"
-)
+EXAMPLE = Path(__file__).parents[2] / "examples" / "valid" / "resident-survey_E09000030_2025-26.csv"
 
 
 def workbook_from_example(tmp_path, change=None):
@@ -313,3 +300,81 @@ def test_findings_on_a_workbook_name_the_sheets_own_rows(tmp_path):
     [finding] = [f for f in report.findings if f.code == "not-in-codelist"]
     assert finding.field == "borough" and finding.value == "Tower Hamlets"
     assert finding.rows == [5, 9]
+
+
+# --- reader notes are worded by the catalogue -----------------------------------------------------
+
+
+NOTE_CODES = [
+    "hidden-sheet-ignored",
+    "hidden-rows-ignored",
+    "merged-cells",
+    "formula-not-calculated",
+    "headings-not-on-first-row",
+]
+
+
+def template_pattern(template: str) -> re.Pattern:
+    """The catalogue template as a pattern: its own words, any value in each placeholder."""
+    parts = []
+    for text, name, _, _ in string.Formatter().parse(template):
+        parts.append(re.escape(text))
+        if name is not None:
+            parts.append(".+?")
+    return re.compile("".join(parts) + r"\Z")
+
+
+def assert_worded_by_catalogue(finding) -> None:
+    assert template_pattern(CATALOGUE[finding.code].message).match(finding.message), (
+        f"{finding.code}: {finding.message!r} is not the catalogue's wording"
+    )
+
+
+def test_workbook_notes_use_the_catalogues_words_with_the_files_values(tmp_path, valid_rows):
+    rows = valid_rows
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "resident-survey"
+    sheet.append(["Resident survey return", "", ""])
+    sheet.append([])
+    for row in rows[:6]:
+        sheet.append(row)
+    sheet.merge_cells("A8:B8")
+    sheet.row_dimensions[6].hidden = True
+    book.create_sheet("Lookups").sheet_state = "hidden"
+    path = tmp_path / "return.xlsx"
+    book.save(path)
+
+    report = validate(path, borough="E09000001", period="2025-26")
+
+    found = {f.code: f for f in report.findings if f.code in NOTE_CODES}
+    assert set(found) == {
+        "hidden-sheet-ignored",
+        "hidden-rows-ignored",
+        "merged-cells",
+        "headings-not-on-first-row",
+    }
+    for finding in found.values():
+        assert_worded_by_catalogue(finding)
+    assert found["hidden-sheet-ignored"].message == (
+        "The hidden sheet 'Lookups' was not read; only the sheet 'resident-survey' was checked."
+    )
+    assert found["headings-not-on-first-row"].message.startswith("The headings are on row 3;")
+    assert "A8:B8" in found["merged-cells"].message
+    assert found["hidden-rows-ignored"].rows == [6]
+    assert "row 6" in found["hidden-rows-ignored"].message
+
+
+def test_an_uncalculated_formula_is_worded_by_the_catalogue(tmp_path, valid_rows):
+    header, first = valid_rows[:2]
+    cells = "".join(raw.text_cell(f"{chr(65 + i)}1", name) for i, name in enumerate(header[:2]))
+    data = "".join(raw.text_cell(f"{chr(65 + i)}2", value) for i, value in enumerate(first[:1]))
+    rows_xml = f'<row r="1">{cells}</row><row r="2">{data}<c r="B2"><f>1+1</f></c></row>'
+    parts = raw.workbook_parts([("Data", raw.sheet_xml(rows_xml), "visible")])
+    path = raw.write_zip(tmp_path / "formula.xlsx", parts)
+
+    report = validate(path, type="resident-survey")
+
+    [finding] = [f for f in report.findings if f.code == "formula-not-calculated"]
+    assert_worded_by_catalogue(finding)
+    assert "B2" in finding.message and finding.rows == [2]

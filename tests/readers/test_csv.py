@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import io
 
-import pandas as pd
 import pytest
 
 from validator import InputError, validate
 from validator.readers.source import read_table
-from validator.synthetic import generate_service, generate_survey
+from validator.synthetic import generate_service
 
 SERVICE = "service-data"
 
@@ -115,32 +114,6 @@ def test_files_that_are_not_tables_get_one_clear_error(tmp_path, content, code):
     assert caught.value.message and "Traceback" not in caught.value.message
 
 
-def test_file_object_and_dataframe_read_like_the_path(tmp_path):
-    frame = generate_survey("E09000030", "2025-26", 60, seed=2)
-    frame.loc[4, "weight"] = "heavy"
-    path = tmp_path / "survey.csv"
-    frame.to_csv(path, index=False)
-    by_path = validate(path).to_dict()
-    with path.open("rb") as fh:
-        by_file = validate(fh).to_dict()
-    by_frame = validate(pd.read_csv(path, dtype=str, keep_default_na=False)).to_dict()
-    by_bytes = validate(io.BytesIO(path.read_bytes())).to_dict()
-    for other in (by_file, by_frame, by_bytes):
-        assert {**other, "source": None, "format": None} == {
-            **by_path,
-            "source": None,
-            "format": None,
-        }
-
-
-def test_dataframe_with_native_types_reads_as_typed_text():
-    frame = generate_service("E09000030", "2025-26", seed=3, small_counts=False)
-    frame["numerator"] = frame["numerator"].astype(int)
-    frame["denominator"] = pd.to_numeric(frame["denominator"]).astype(float)  # NaN for blanks
-    report = validate(frame)
-    assert report.valid, report.findings
-
-
 def test_mixed_line_endings_and_formula_like_cells(tmp_path):
     lines = _service_text().split("\r\n")
     lines[3] = lines[3].replace("final", "=1+1", 1)
@@ -152,21 +125,16 @@ def test_mixed_line_endings_and_formula_like_cells(tmp_path):
     assert (finding.value, finding.rows) == ("=1+1", [4])
 
 
-def test_workbooks_go_to_the_workbook_reader(tmp_path):
-    frame = generate_service("E09000030", "2025-26", seed=3, small_counts=False)
-    frame.loc[2, "status"] = "done"
-    csv_path, xlsx_path = tmp_path / "r.csv", tmp_path / "r.xlsx"
-    frame.to_csv(csv_path, index=False)
-    frame.to_excel(xlsx_path, index=False, sheet_name="Return")
-    by_csv, by_xlsx = validate(csv_path), validate(xlsx_path)
-    assert by_xlsx.format == "xlsx"
-    assert [(f.code, f.field, f.rows) for f in by_xlsx.findings] == [
-        (f.code, f.field, f.rows) for f in by_csv.findings
-    ]
+# --- a header with no rows and no final newline ---------------------------------------------------
 
 
-def test_an_image_renamed_xlsx_is_an_input_error(tmp_path):
-    path = tmp_path / "photo.xlsx"
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
-    with pytest.raises(InputError):
-        validate(path)
+SERVICE_HEADER = (
+    "borough,period,measure,breakdown,breakdown_value,numerator,denominator,status,notes"
+)
+
+
+def test_header_only_csv_without_final_newline_has_no_data_rows(tmp_path, finding_codes):
+    path = tmp_path / "header.csv"
+    path.write_bytes(SERVICE_HEADER.encode())
+    assert finding_codes(validate(path)) == ["no-data-rows"]
+    assert finding_codes(validate(io.BytesIO(SERVICE_HEADER.encode()))) == ["no-data-rows"]

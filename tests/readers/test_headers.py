@@ -4,6 +4,10 @@ Each workbook is built with openpyxl from a valid example return: a title in A1,
 blank, the headings on row 3 and the data from row 4, as borough workbooks often are. The
 validator must find the headings, read the data below them, keep the sheet's own row numbers and
 say once where it found the headings.
+
+A CSV file may have a title above its headings too, and every hint about the heading row names
+the row the headings are really on. Headings written loosely are matched, and said so; the kind of
+return is worked out from them unless it is given.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import openpyxl
 import pytest
 from openpyxl import Workbook, load_workbook
 
@@ -19,10 +24,14 @@ from validator.addresses import column_letter
 from validator.checks.structure import match_header
 from validator.cli import main
 from validator.excel.annotate import annotate
+from validator.readers import read_table
+from validator.readers import table as readers_table
 from validator.readers.workbook import read_xlsx
 from validator.report import Collector
+from validator.synthetic import generate_survey
 
-EXAMPLES = Path(__file__).parent.parent / "examples/valid"
+EXAMPLES = Path(__file__).parents[2] / "examples/valid"
+VALID = EXAMPLES / "resident-survey_E09000001_2025-26.csv"
 TITLE = "Social integration return 2025-26 (prepared by the performance team)"
 HEADINGS_ROW = 3
 PLANTED = 9  # the tenth data row, sheet row 13, gets a value that is not a code
@@ -200,3 +209,123 @@ def test_headings_below_more_than_ten_rows_of_notes_are_not_looked_for(tmp_path)
     above = [[f"Note {n}"] for n in range(1, 11)]
     table = read_xlsx(_workbook(tmp_path / "notes.xlsx", header, rows, above=above))
     assert table.header_row == 1
+
+
+# --- hints name the real heading row --------------------------------------------------------------
+
+
+def test_a_blank_heading_hint_names_the_heading_row_below_a_title(valid_rows, workbook_with_title):
+    header, *body = valid_rows[:4]
+    rows = [[*header[:2], "", *header[2:]]] + [[*cells[:2], "stray", *cells[2:]] for cells in body]
+    path = workbook_with_title(rows)
+    report = validate(path, type="resident-survey", borough="E09000001", period="2025-26")
+    [finding] = [f for f in report.findings if f.code == "blank-header"]
+    assert finding.rows == [3] and finding.column == "C"
+    assert "row 3" in finding.hint and "row 1" not in finding.hint
+
+
+def test_a_file_of_no_known_kind_is_told_to_check_its_heading_row(workbook_with_title):
+    path = workbook_with_title([["colour", "shape"], ["red", "round"]])
+    with pytest.raises(InputError) as caught:
+        validate(path)
+    assert caught.value.code == "not-a-table"
+    assert "Check that row 1 holds the column headings" in caught.value.hint
+
+
+def test_the_type_hint_names_the_first_row_with_anything_in_it(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append([])
+    book.active.append(["colour", "shape"])
+    book.active.append(["red", "round"])
+    path = tmp_path / "return.xlsx"
+    book.save(path)
+    with pytest.raises(InputError) as caught:
+        validate(path)
+    assert "Check that row 2 holds the column headings" in caught.value.hint
+
+
+# --- CSV headings below a title -------------------------------------------------------------------
+
+
+def faulty_survey_csv(path: Path, above: str = "") -> Path:
+    """A survey return with a ragged row, a blank line, a bad value and keys repeated across
+    chunks of 50 rows; ``above`` is written before the headings (a title, blank lines)."""
+    frame = generate_survey("E09000030", "2025-26", 200, seed=5)
+    frame.loc[60, "respondent_id"] = frame.loc[10, "respondent_id"]
+    frame.loc[150, "respondent_id"] = frame.loc[149, "respondent_id"]
+    frame.loc[30, "weight"] = "-1"
+    lines = frame.to_csv(index=False, lineterminator="\n").splitlines()
+    lines[5] = lines[5].rsplit(",", 3)[0]  # ragged
+    lines.insert(80, "")  # a blank line
+    path.write_text(above + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def shifted(report, by: int) -> list[tuple]:
+    """The report's findings with every row number moved up by ``by`` (hints left out)."""
+    return [
+        (f.code, f.field, f.message, f.count, [r - by for r in f.rows])
+        for f in report.findings
+        if f.code != "headings-not-on-first-row"
+    ]
+
+
+@pytest.mark.parametrize("as_stream", [False, True])
+def test_csv_headings_below_a_title_keep_the_files_own_row_numbers(
+    tmp_path, monkeypatch, as_stream, forward_only
+):
+    monkeypatch.setattr(readers_table, "CHUNK_ROWS", 50)  # so repeated keys need the second read
+    plain = faulty_survey_csv(tmp_path / "plain.csv")
+    titled = faulty_survey_csv(tmp_path / "titled.csv", above="Resident survey 2025-26,,\n\n")
+    source = forward_only(titled.read_bytes()) if as_stream else titled
+
+    report = validate(source, borough="E09000030", period="2025-26")
+    expected = validate(plain, borough="E09000030", period="2025-26")
+
+    assert report.type == "resident-survey"
+    [note] = [f for f in report.findings if f.code == "headings-not-on-first-row"]
+    assert note.rows == [3] and note.message.startswith("The headings are on row 3;")
+    assert shifted(report, 2) == shifted(expected, 0)
+    ragged = next(f for f in report.findings if f.code == "ragged-row")
+    assert ragged.rows == [8]  # line 6 of the plain file, two lines lower
+    repeated = next(f for f in report.findings if f.code == "duplicate-key")
+    assert repeated.rows == [64, 155]  # the second is after the blank line: one lower again
+    assert report.summary["rows"] == expected.summary["rows"]
+
+
+def test_csv_headings_on_the_first_line_read_as_before(tmp_path):
+    table = read_table(VALID)
+    assert (table.header_row, table.notes) == (1, [])
+    assert next(iter(table.chunks)).rows[0] == 2
+    table.chunks.close()
+
+
+def test_csv_blank_lines_before_the_headings_are_skipped_without_a_note(tmp_path):
+    path = tmp_path / "return.csv"
+    path.write_bytes(b"\n\n" + VALID.read_bytes())
+    report = validate(path, borough="E09000001", period="2025-26")
+    expected = validate(VALID, borough="E09000001", period="2025-26")
+    assert report.valid and report.summary == expected.summary
+    assert shifted(report, 2) == shifted(expected, 0)
+    assert "headings-not-on-first-row" not in report.codes
+
+
+# --- matching headings and inferring the type -----------------------------------------------------
+
+
+def test_headings_are_matched_forgivingly_and_said_so(check, survey):
+    frame = survey()
+    frame = frame.rename(
+        columns={"respondent_id": "Respondent ID", "interview_date": "Interview-Date"}
+    )
+    report = check(frame)
+    loose = [f for f in report.findings if f.code == "header-matched-loosely"]
+    assert {f.field for f in loose} == {"respondent_id", "interview_date"}
+    assert report.valid
+
+
+def test_type_is_inferred_or_taken(check, service):
+    report = check(service())
+    assert report.type == "service-data" and report.type_inferred
+    report = check(service(), type="service-data")
+    assert not report.type_inferred

@@ -9,23 +9,19 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from openpyxl.utils import range_boundaries
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from validator.engine import validate
 from validator.excel.field_codes import field_codes
 from validator.excel.template import CODES_SHEET, README_SHEET, write_blank_csv, write_template
 from validator.readers.stamp import template_version
-from validator.standard import load_standard
+from validator.standard import available_versions, load_standard
 from validator.synthetic import generate_survey
 
 STANDARD = load_standard()
+SURVEY = "resident-survey"
+SERVICE = "service-data"
 TYPES = sorted(STANDARD.submission_types)
-
-
-@pytest.fixture(scope="module")
-def templates(tmp_path_factory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("templates")
-    return {t: write_template(t, folder / f"{t}.xlsx") for t in TYPES}
 
 
 def _validations(sheet) -> dict[str, object]:
@@ -201,3 +197,101 @@ def test_round_trip_a_filled_template_validates_clean(templates, tmp_path):
 def test_round_trip_without_naming_the_sheet(templates, tmp_path):
     filled = _fill(templates["resident-survey"], tmp_path / "filled.xlsx", "resident-survey")
     assert validate(filled).valid
+
+
+# --- lsids template -------------------------------------------------------------------------------
+
+
+def test_template_named_csv_is_a_csv(tmp_path):
+    from validator.cli import main
+
+    output = tmp_path / "t.csv"
+    assert main(["template", "service-data", "--output", str(output)]) == 0
+    assert output.read_bytes().startswith(b"borough,")
+
+
+# --- what an officer sees in a template -----------------------------------------------------------
+
+
+def _service_measures() -> set[str]:
+    return {m.id for m in STANDARD.measures.values() if m.source_type == "service"}
+
+
+def test_the_measure_drop_down_offers_only_measures_a_service_return_may_send(templates):
+    workbook = openpyxl.load_workbook(templates[SERVICE])
+    sub = STANDARD.submission_types[SERVICE]
+    measure = sub.role("measure")
+    letter = get_column_letter(sub.field_names.index(measure) + 1)
+    rule = next(
+        r
+        for r in workbook[SERVICE].data_validations.dataValidation
+        if str(r.sqref).startswith(f"{letter}2:")
+    )
+    sheet_name, cells = rule.formula1.rsplit("!", 1)
+    offered = [row[0].value for row in workbook[sheet_name.strip("'")][cells.replace("$", "")]]
+    assert set(offered) == _service_measures()
+    assert len(offered) < len(STANDARD.measures)
+    listed = [
+        code
+        for column, code, _ in workbook[CODES_SHEET].iter_rows(min_row=2, values_only=True)
+        if column == measure
+    ]
+    assert listed == offered
+
+
+@pytest.mark.parametrize("kind", sorted(STANDARD.submission_types))
+def test_number_columns_are_not_rounded_on_screen(templates, kind):
+    sheet = openpyxl.load_workbook(templates[kind])[kind]
+    numeric = [
+        (i, f) for i, f in enumerate(STANDARD.submission_types[kind].fields, start=1)
+        if f.type in ("integer", "number")
+    ]  # fmt: skip
+    assert numeric, "every type has a number column"
+    for index, field in numeric:
+        fmt = sheet.column_dimensions[get_column_letter(index)].number_format
+        assert fmt == "General", f"{field.name} would show 12.5 as 13"
+
+
+@pytest.mark.parametrize("kind", sorted(STANDARD.submission_types))
+def test_the_read_me_does_not_talk_about_the_package_path(templates, kind):
+    workbook = openpyxl.load_workbook(templates[kind])
+    text = "\n".join(str(r[0] or "") for r in workbook[README_SHEET].iter_rows(values_only=True))
+    assert "blank template" not in text and "The path is" not in text
+    assert STANDARD.submission_types[kind].description in text
+
+
+# --- the template's stamped type and version ------------------------------------------------------
+
+
+def test_a_template_checked_as_another_type_says_which_template_it_is(tmp_path):
+    path = write_template(SURVEY, tmp_path / "survey.xlsx")
+    report = validate(path, type=SERVICE)
+    (finding,) = report.findings
+    assert (finding.code, finding.severity) == ("template-other-type", "error")
+    assert SURVEY in finding.message and SERVICE in finding.message
+    assert f"--type {SURVEY}" in finding.hint
+
+
+def test_a_template_from_an_unknown_version_does_not_suggest_checking_against_it(tmp_path):
+    older = dataclasses.replace(STANDARD, version="0.9.0")
+    assert "0.9.0" not in available_versions()
+    path = write_template(SURVEY, tmp_path / "old.xlsx", standard=older)
+    (finding,) = [f for f in validate(path).findings if f.code == "template-other-version"]
+    assert "0.9.0" in finding.message
+    assert "0.9.0" not in finding.hint
+    assert f"version {STANDARD.version} template" in finding.hint
+
+
+def test_a_template_whose_columns_were_replaced_with_the_right_ones_is_not_flagged(tmp_path):
+    path = write_template(SURVEY, tmp_path / "survey.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook[SURVEY]
+    sheet.delete_rows(1, sheet.max_row)
+    sheet.delete_cols(1, sheet.max_column)
+    sub = STANDARD.submission_types[SERVICE]
+    sheet.append(sub.field_names)
+    sheet.append([f.example for f in sub.fields])
+    workbook.save(path)
+    report = validate(path, type=SERVICE)
+    assert "template-other-type" not in report.codes
+    assert "missing-column" not in report.codes

@@ -15,7 +15,7 @@ from validator.catalogue import CATALOGUE
 from validator.standard import load_standard
 from validator.synthetic import generate_service, generate_survey
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "valid"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "valid"
 SURVEY = EXAMPLES / "resident-survey_E09000030_2025-26.csv"
 SERVICE = EXAMPLES / "service-data_E09000030_2025-26.csv"
 PRIVACY = {code for code, kind in CATALOGUE.items() if kind.layer == "privacy"}
@@ -179,3 +179,32 @@ def test_generated_returns_hold_no_personal_data(tmp_path):
     service["notes"] = [ORDINARY_NOTES[i % len(ORDINARY_NOTES)] for i in range(len(service))]
     service.to_csv(tmp_path / "service.csv", index=False)
     assert not privacy_findings(validate(tmp_path / "service.csv"))
+
+
+# --- on a small generated return ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "code", "shown"),
+    [
+        ("respondent_id", "jane.smith@example.org", "personal-email", "j***@e***.org"),
+        ("respondent_id", "AB123456C", "personal-ni-number", "AB*******"),
+        ("respondent_id", "07700900123", "personal-phone", "********123"),
+        ("mode", "SW1A 1AA", "personal-postcode", "SW1A ***"),
+        ("sex", "DOB 12/04/1980", "personal-date-of-birth", "DOB **/**/1980"),
+    ],
+)
+def test_personal_data_is_an_error_and_never_echoed(
+    column, value, code, shown, check, survey, only
+):
+    report = check(survey(changes={(3, column): value}))
+    finding = only(report, code)
+    assert finding.rows == [5] and finding.value == shown and not report.valid
+    assert value not in str(report.to_dict())
+
+
+def test_names_in_free_text(check, service, only):
+    frame = service()
+    frame.loc[1, "notes"] = "Figures checked by Mrs Patel on Tuesday"
+    finding = only(check(frame), "personal-name")
+    assert finding.field == "notes" and "Patel" not in str(finding.to_dict())

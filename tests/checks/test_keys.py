@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-from streams import ForwardOnly
 
 from validator import validate
 from validator.checks.keys import UniqueKey, hash_text
@@ -110,7 +109,7 @@ def _repeated_rows(report) -> list[int]:
 
 
 def test_repeats_across_chunks_are_reported_for_a_path_a_stream_and_a_dataframe(
-    tmp_path, small_chunks
+    tmp_path, small_chunks, forward_only
 ):
     frame, expected = _survey_with_repeats()
     path = tmp_path / "survey.csv"
@@ -119,7 +118,7 @@ def test_repeats_across_chunks_are_reported_for_a_path_a_stream_and_a_dataframe(
     by_path = validate(path, type="resident-survey", progress=seen.append)
     assert _repeated_rows(by_path) == expected
     assert seen == [50, 100, 150, 200, 250, 300, 350, 400]  # progress after every chunk
-    by_stream = validate(ForwardOnly(path.read_bytes()), type="resident-survey")
+    by_stream = validate(forward_only(path.read_bytes()), type="resident-survey")
     assert _repeated_rows(by_stream) == expected
     by_frame = validate(frame, type="resident-survey")
     assert _repeated_rows(by_frame) == expected

@@ -7,7 +7,7 @@ error types map to ours: ``type-error`` → type-error; ``constraint-error`` →
 out-of-range, maxLength → too-long); ``foreign-key`` → not-in-codelist; ``unique-error`` and
 ``primary-key`` → duplicate-key.
 
-Deliberate differences, normalised here and documented in ``validator/checks/cells.py`` and the
+Deliberate differences, normalised here and documented in ``validator/checks/schema.py`` and the
 catalogue: a key that is both unique and the primary key is one duplicate-key, not two; a blank
 key cell is only required-missing (Frictionless adds a primary-key error "all cells None").
 """

@@ -13,7 +13,6 @@ import defusedxml
 import hostile_xlsx as hostile
 import openpyxl
 import pytest
-from streams import ForwardOnly
 
 from validator.catalogue import InputError
 from validator.readers.workbook import read_xlsx
@@ -46,21 +45,8 @@ CASES = [
 ]
 
 
-def cells_of(chunk):
-    """A chunk's rows as lists of text cells, read the way the checks read them."""
-    columns = [chunk.column(i).to_pylist() for i in range(len(chunk.arrays))]
-    return [list(row) for row in zip(*columns, strict=True)]
-
-
-def read_all(source, sheet=None):
-    """Read a workbook to the end, as the engine does: errors may come while streaming."""
-    table = read_xlsx(source, sheet)
-    rows = [row for chunk in table.chunks for row in cells_of(chunk)]
-    return table, rows
-
-
 @pytest.mark.parametrize(("build", "code", "words"), CASES, ids=[c[0].__name__ for c in CASES])
-def test_each_hostile_file_gets_one_specific_input_error(tmp_path, build, code, words):
+def test_each_hostile_file_gets_one_specific_input_error(tmp_path, build, code, words, read_all):
     path = build(tmp_path)
     with pytest.raises(InputError) as caught:
         read_all(path)
@@ -72,18 +58,18 @@ def test_each_hostile_file_gets_one_specific_input_error(tmp_path, build, code, 
 
 
 @pytest.mark.parametrize("build", [hostile.zip_bomb_ratio, hostile.billion_laughs])
-def test_a_file_object_is_checked_the_same_way_as_a_path(tmp_path, build):
+def test_a_file_object_is_checked_the_same_way_as_a_path(tmp_path, build, read_all):
     data = build(tmp_path).read_bytes()
     with pytest.raises(InputError) as caught:
         read_all(io.BytesIO(data))
     assert caught.value.code == "unsafe-workbook"
 
 
-def test_a_stream_that_cannot_seek_is_checked_too(tmp_path):
+def test_a_stream_that_cannot_seek_is_checked_too(tmp_path, forward_only, read_all):
     with pytest.raises(InputError) as caught:
-        read_all(ForwardOnly(hostile.pdf_renamed(tmp_path).read_bytes()))
+        read_all(forward_only(hostile.pdf_renamed(tmp_path).read_bytes()))
     assert caught.value.code == "not-a-table"
-    _, rows = read_all(ForwardOnly(hostile.whole_sheet_dimension(tmp_path).read_bytes()))
+    _, rows = read_all(forward_only(hostile.whole_sheet_dimension(tmp_path).read_bytes()))
     assert rows == [["E09000030", "2025-26"]]
 
 
@@ -101,14 +87,14 @@ def test_defusedxml_stops_entities_even_where_the_archive_scan_is_bypassed(tmp_p
     assert isinstance(caught.value.__cause__, DefusedXmlException)
 
 
-def test_a_used_range_claiming_the_whole_sheet_reads_only_the_real_rows(tmp_path):
+def test_a_used_range_claiming_the_whole_sheet_reads_only_the_real_rows(tmp_path, read_all):
     table, rows = read_all(hostile.whole_sheet_dimension(tmp_path))
     assert table.header == ["borough", "period"]
     assert rows == [["E09000030", "2025-26"]]
     assert table.issues == []
 
 
-def test_a_formatted_empty_cell_in_the_last_row_and_column_is_ignored(tmp_path):
+def test_a_formatted_empty_cell_in_the_last_row_and_column_is_ignored(tmp_path, read_all):
     table, rows = read_all(hostile.far_empty_cell(tmp_path))
     assert table.header == ["borough", "period"]
     assert rows == [["E09000030", "2025-26"]]
