@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint format docs bench clean
+.PHONY: install demo test test-lowest lint format docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,30 @@ demo: install
 test: install lint
 	$(BIN)/python -m pytest
 
+## test-lowest: every test again, in .venv-lowest, with each direct dependency at the lowest version
+## pyproject.toml allows (runtime and the `test` extra). uv's `lowest-direct` resolution reads the floors
+## from pyproject.toml itself, so there is no second list to keep in step. Their own dependencies resolve to
+## the newest release up to LOWEST_CUTOFF, so the run installs the same versions every time; move the date
+## on when a raised floor needs a later release.
+LOWEST        ?= .venv-lowest
+LOWEST_STAMP   = $(LOWEST)/.installed-stamp
+LOWEST_CUTOFF ?= 2026-12-01
+UV_VERSION    ?= 0.13.9
+
+$(BIN)/uv: | $(STAMP)
+	$(BIN)/python -m pip install --quiet 'uv==$(UV_VERSION)'
+
+# Built anew each time: an existing venv would keep whatever newer versions it already holds.
+$(LOWEST_STAMP): pyproject.toml $(BIN)/uv
+	rm -rf $(LOWEST)
+	$(PYTHON) -m venv $(LOWEST)
+	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct \
+		--exclude-newer $(LOWEST_CUTOFF) -e '.[test]'
+	touch $(LOWEST_STAMP)
+
+test-lowest: $(LOWEST_STAMP)
+	$(LOWEST)/bin/python -m pytest
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -44,4 +68,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache out
+	rm -rf $(VENV) $(LOWEST) build dist .pytest_cache .ruff_cache out
