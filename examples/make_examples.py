@@ -4,7 +4,7 @@
 
 writes ``valid/`` (conforming returns from three boroughs) and ``invalid/<case>/`` (each a valid
 return with one deliberate problem, plus ``expected.json`` naming the finding codes it must raise).
-The output is deterministic; ``tests/test_examples_stock.py`` fails when these files are stale.
+The output is deterministic; ``tests/test_examples.py`` fails when these files are stale.
 Read the diff before you commit regenerated examples.
 """
 

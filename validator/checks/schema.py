@@ -6,7 +6,7 @@ accepts the cells that are certainly valid: plain digits for integers, ISO dates
 round trip, values strictly inside a bound. Every other non-blank cell — normally a handful — is
 read by Frictionless's own cell reader for that field, so edge cases (' 3 ', '+3', '1_0', 'NaN',
 '2025-6-1') get exactly Frictionless's answer. The fast path may only ever accept a subset of
-what Frictionless accepts; ``tests/test_validate_agreement.py`` holds it to that.
+what Frictionless accepts; ``tests/checks/test_schema_agreement.py`` holds it to that.
 
 Deliberate differences from Frictionless (also in the catalogue):
 - a duplicated key is one ``duplicate-key`` finding, not a ``unique`` and a ``primary-key`` error;
