@@ -1,18 +1,57 @@
 """LSIDS validator: check a borough's return against the London Social Integration Data Standard.
 
 This module only hands on the public API; the work is done in the sub-packages (see
-``docs/architecture.md``).
+``docs/architecture.md``). Names are imported when first used, so ``import validator`` and
+``lsids --help`` load none of the heavy libraries a check may need (``HEAVY_MODULES``).
 """
 
-from .catalogue.inputs import InputError
-from .engine import validate
-from .excel.annotate import annotate
-from .report.finding import Finding
-from .report.model import Report
-from .standard import Standard, StandardError, available_versions, load_standard
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .version import __version__
 
+if TYPE_CHECKING:
+    from .catalogue.inputs import InputError
+    from .engine import validate
+    from .excel.annotate import annotate
+    from .report.finding import Finding
+    from .report.model import Report
+    from .standard import Standard, StandardError, available_versions, load_standard
+
+_HOMES = {
+    "InputError": ".catalogue.inputs",
+    "validate": ".engine",
+    "annotate": ".excel.annotate",
+    "Finding": ".report.finding",
+    "Report": ".report.model",
+    "Standard": ".standard",
+    "StandardError": ".standard",
+    "available_versions": ".standard",
+    "load_standard": ".standard",
+}
+
+HEAVY_MODULES = ("pandas", "openpyxl", "frictionless", "jsonschema", "jinja2")
+"""Libraries loaded only by the work that needs them: a DataFrame, a workbook, a comparison with
+stock Frictionless or a cell Frictionless must judge, submission metadata, an HTML report."""
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'validator' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOMES])
+
+
 __all__ = [
+    "HEAVY_MODULES",
     "Finding",
     "InputError",
     "Report",

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -185,6 +184,8 @@ def numbers(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
     out = values.to_numpy(zero_copy_only=False).astype(float, copy=True)
     others = np.flatnonzero(~plain.to_numpy(zero_copy_only=False))
     if others.size:
+        import pandas as pd  # only for numbers written other than as plain decimals
+
         cells = pc.take(col, pa.array(others)).to_pylist()
         out[others] = pd.to_numeric(pd.Series(cells, dtype=object).str.strip(), errors="coerce")
     return out

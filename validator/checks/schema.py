@@ -23,7 +23,6 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import frictionless
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -77,21 +76,30 @@ _NOTE_CODES = {
 
 
 @functools.lru_cache(maxsize=16)
-def _frictionless_schema(descriptor: str) -> frictionless.Schema:
-    """Frictionless's own reading of a Table Schema (built once: it takes a tenth of a second)."""
+def _frictionless_schema(descriptor: str) -> Any:
+    """Frictionless's own reading of a Table Schema (built once: it takes a tenth of a second).
+
+    Imported only when a cell needs Frictionless's judgement: a clean return never loads it.
+    """
+    import frictionless
+
     return frictionless.Schema.from_descriptor(json.loads(descriptor))
+
+
+def _cell_reader(descriptor: str, name: str) -> Callable[[Any], tuple[Any, dict | None]]:
+    """Frictionless's reader for one field's cells: its value, or the notes on what is wrong."""
+    return _frictionless_schema(descriptor).get_field(name).create_cell_reader()
 
 
 class FieldCheck:
     """Everything the schema layer checks for one column."""
 
-    def __init__(self, field: Field, frictionless_field: Any, position: int, missing: pa.Array):
+    def __init__(self, field: Field, schema: str, position: int, missing: pa.Array):
         self.field = field
+        self.schema = schema
         self.position = position
         self.missing_values = missing
-        self.read_cell: Callable[[Any], tuple[Any, dict | None]] = (
-            frictionless_field.create_cell_reader()
-        )
+        self._read_cell: Callable[[Any], tuple[Any, dict | None]] | None = None
         self.constraints = field.constraints
         self.params = {
             "title": field.title,
@@ -170,6 +178,12 @@ class FieldCheck:
             return ok & ~bools(pc.starts_with(col, "0000"))
         return np.zeros(len(col), dtype=bool)
 
+    def read_cell(self, value: Any) -> tuple[Any, dict | None]:
+        """Frictionless's judgement of one cell, its reader made the first time it is needed."""
+        if self._read_cell is None:
+            self._read_cell = _cell_reader(self.schema, self.field.name)
+        return self._read_cell(value)
+
     def check_slowly(self, cells: pa.Array, rows: np.ndarray, collector: Collector) -> None:
         """Read each doubtful cell exactly as Frictionless does and report what it finds."""
         groups: dict[str, list[int]] = {}
@@ -221,11 +235,11 @@ class SchemaCheck:
         self.standard = standard
         self.sub = sub
         self.positions = positions
-        schema = _frictionless_schema(json.dumps(sub.schema, sort_keys=True))
+        schema = json.dumps(sub.schema, sort_keys=True)
         missing = missing_values(sub)
         self.missing = missing
         self.fields = [
-            FieldCheck(f, schema.get_field(f.name), positions[f.name], missing)
+            FieldCheck(f, schema, positions[f.name], missing)
             for f in sub.fields
             if f.name in positions
         ]

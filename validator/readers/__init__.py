@@ -1,6 +1,6 @@
 """Readers: turn a return (CSV, workbook or DataFrame) into a ``Table`` of text cells.
 
-The workbook reader is imported only when a workbook arrives (``source.read_table``).
+The workbook reader is imported only when a workbook arrives, and pandas only with a DataFrame.
 """
 
 from .dataframe import read_dataframe

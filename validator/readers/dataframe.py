@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from . import table as _table
 from .table import Chunk, Table, check_width
@@ -31,6 +33,8 @@ def read_dataframe(frame: pd.DataFrame, *, chunk_rows: int | None = None) -> Tab
 
 def _text(series: pd.Series) -> pa.Array:
     """A column's values as the text a person would have typed ('' for missing)."""
+    import pandas as pd
+
     missing = series.isna().to_numpy()
     if pd.api.types.is_float_dtype(series.dtype):
         values = series.to_numpy(dtype=float, na_value=np.nan)
@@ -56,6 +60,8 @@ def _text(series: pd.Series) -> pa.Array:
 
 
 def _cell_text(value: Any) -> str:
+    import pandas as pd
+
     if value is None or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:

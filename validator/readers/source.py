@@ -10,11 +10,11 @@ import contextlib
 import io
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import IO, Any
 
-import pandas as pd
 import pyarrow as pa
 
 from ..catalogue.inputs import InputError
@@ -22,7 +22,6 @@ from ..standard import Standard
 from . import table as _table
 from .archive import looks_like_workbook
 from .csv import read_csv
-from .dataframe import read_dataframe
 from .table import Table
 
 
@@ -50,7 +49,9 @@ def read_table(
 ) -> Table:
     """Read a path, a binary file object or a DataFrame into a ``Table``; raise ``InputError``."""
     chunk_rows = chunk_rows or _table.CHUNK_ROWS
-    if isinstance(source, pd.DataFrame):
+    if _is_dataframe(source):
+        from .dataframe import read_dataframe
+
         return read_dataframe(source, chunk_rows=chunk_rows)
     if isinstance(source, str | os.PathLike):
         path = Path(source)
@@ -102,3 +103,9 @@ def rewindable(fh: IO[bytes]) -> IO[bytes]:
     shutil.copyfileobj(fh, copy)
     copy.seek(0)
     return copy  # type: ignore[return-value]
+
+
+def _is_dataframe(source: Any) -> bool:
+    """A pandas DataFrame, without loading pandas for a path or a file (none can be one then)."""
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and isinstance(source, pandas.DataFrame)

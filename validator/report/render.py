@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from ..catalogue.inputs import InputError
 from .finding import Finding
 from .model import Report
@@ -124,6 +122,8 @@ def render_text(outcome: Outcome, *, colour: bool = False, summary: bool = False
 
 def render_html(outcomes: list[Outcome]) -> str:
     """One accessible HTML page for one or more files, error summary first."""
+    import jinja2  # only the HTML report needs it
+
     from ..version import __version__
 
     env = jinja2.Environment(
