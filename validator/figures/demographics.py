@@ -49,14 +49,18 @@ def breakdown_parts(frame: pd.DataFrame, standard: Standard) -> dict[str, np.nda
             out[code] = _disability(frame, values)
         else:
             field = next(f for f, b in DIRECT.items() if b == code)
-            out[code] = _known(_text(frame, field), values)
+            out[code] = _known(text_column(frame, field), values)
     return out
 
 
-def _text(frame: pd.DataFrame, field: str) -> np.ndarray:
+def text_column(frame: pd.DataFrame, field: str) -> np.ndarray:
+    """A column as stripped text ('' for blank), or all blank when the return lacks it."""
     if field not in frame:
         return np.full(len(frame), "", dtype=object)
-    return frame[field].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    values = frame[field].to_numpy(dtype=object, copy=True)
+    blank = pd.isna(values)
+    values[blank] = ""
+    return np.char.strip(values.astype(str)).astype(object)
 
 
 def _known(codes: np.ndarray, values: dict[str, str]) -> np.ndarray:
@@ -67,13 +71,15 @@ def _ethnic_groups(frame: pd.DataFrame, standard: Standard, values: dict[str, st
     survey = next(s for s in standard.submission_types.values() if ETHNIC_FIELD in s.field_names)
     codelist = standard.codelists[survey.field(ETHNIC_FIELD).codelist]
     group = {c.code: c.extra.get("group", "") for c in codelist.codes.values()}
-    mapped = pd.Series(_text(frame, ETHNIC_FIELD)).map(group).fillna("").to_numpy(dtype=object)
+    mapped = (
+        pd.Series(text_column(frame, ETHNIC_FIELD)).map(group).fillna("").to_numpy(dtype=object)
+    )
     return _known(mapped, values)
 
 
 def _disability(frame: pd.DataFrame, values: dict[str, str]) -> np.ndarray:
-    condition = _text(frame, CONDITION_FIELD)
-    limitation = _text(frame, LIMITATION_FIELD)
+    condition = text_column(frame, CONDITION_FIELD)
+    limitation = text_column(frame, LIMITATION_FIELD)
     out = np.full(len(frame), UNKNOWN, dtype=object)
     out[condition == CONDITION_NO] = NOT_DISABLED
     has = condition == CONDITION_YES

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..catalogue.figures import LONDON
 from ..standard import SURVEY_SOURCE, Measure, Standard
-from .demographics import breakdown_parts, survey_breakdowns
+from .demographics import breakdown_parts, survey_breakdowns, text_column
 from .estimate import Estimates, from_sums
 
 
@@ -62,7 +62,7 @@ def domains(standard: Standard) -> pd.DataFrame:
 def _role_value(frame: pd.DataFrame, standard: Standard, role: str) -> str:
     survey = next(s for s in standard.submission_types.values() if s.role("weight"))
     name = survey.role(role)
-    values = frame[name].astype(str).str.strip().unique() if name in frame else []
+    values = np.unique(text_column(frame, name)) if name in frame else []
     if len(values) != 1:
         raise ValueError(f"A survey return must hold one {role}; found {len(values)}.")
     return str(values[0])
@@ -80,7 +80,7 @@ def _stratum(ret: SurveyReturn, standard: Standard) -> _Stratum:
     for j, m in enumerate(measures):
         if m.survey_field not in frame:
             continue
-        answer = frame[m.survey_field].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+        answer = text_column(frame, m.survey_field)
         in_base = (answer != "") & ~np.isin(answer, list(m.excluded_codes))
         base[:, j] = in_base
         num[:, j] = in_base & np.isin(answer, list(m.numerator_codes))
