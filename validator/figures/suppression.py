@@ -159,7 +159,7 @@ def _pinned(rels: list[Relation], hidden: np.ndarray) -> list[int]:
     """The withheld rows that the relations determine exactly (linear algebra, not guesswork).
 
     A withheld row is determined when its unit vector lies in the row space of the relations
-    restricted to the withheld rows, that is when every vector of their null space is zero there.
+    restricted to the withheld rows (its projection onto that space has length one).
     Withheld rows fall into independent groups (linked by sharing a relation), solved one by one.
     """
     cols = np.flatnonzero(hidden)
@@ -190,10 +190,11 @@ def _pinned(rels: list[Relation], hidden: np.ndarray) -> list[int]:
         for i, k in enumerate(np.flatnonzero(line_component == comp)):
             c, v = lines[k]
             matrix[i, local[c]] = v
-        _, s, vt = np.linalg.svd(matrix)
+        _, s, vt = np.linalg.svd(matrix, full_matrices=False)
         rank = int((s > 1e-9 * s.max()).sum())
-        null = vt[rank:]
-        free = np.abs(null).max(axis=0) if len(null) else np.zeros(len(members))
+        # squared length of each unit vector's projection onto the relations' row space
+        reach = (vt[:rank] ** 2).sum(axis=0)
+        free = 1 - reach
         pinned += [int(cols[m]) for m, f in zip(members, free, strict=True) if f < 1e-9]
     return pinned
 
