@@ -70,9 +70,9 @@ OUTPUT_COLUMNS: dict[str, tuple[str, str]] = {
         "number",
         "Survey measures: the Kish effective base, (sum of weights)² / sum of squared weights.",
     ),
-    "numerator": ("number", "Service measures: the numerator (added over boroughs for London)."),
+    "numerator": ("integer", "Service measures: the numerator (added over boroughs for London)."),
     "denominator": (
-        "number",
+        "integer",
         "Service rates: the denominator (added over boroughs for London); empty for counts.",
     ),
     "status": ("string", "`published`, `low_reliability` or `suppressed` (see below)."),

@@ -46,14 +46,16 @@ def population_shares(
 
 
 def survey_populations(surveys: Sequence[SurveyReturn], standard: Standard) -> dict:
-    """The adult populations the survey returns' metadata state: (borough, period) → total."""
+    """The adult populations the survey returns state, (borough, period) → total: the metadata's
+    ``weight_total``, or else what the weights add up to (which the standard says it is)."""
     sub = next(s for s in standard.submission_types.values() if s.role("weight"))
     out = {}
     for ret in surveys:
-        if ret.weight_total and len(ret.frame):
+        if len(ret.frame):
             borough = str(ret.frame[sub.role("borough")].iloc[0]).strip()
             period = str(ret.frame[sub.role("period")].iloc[0]).strip()
-            out[(borough, period)] = float(ret.weight_total)
+            total = ret.weight_total or pd.to_numeric(ret.frame[sub.role("weight")]).sum()
+            out[(borough, period)] = float(total)
     return out
 
 
