@@ -87,6 +87,7 @@ def aggregate(
     raw = pd.concat(parts, ignore_index=True)
     raw["_london_last"] = raw["area_code"] == LONDON
     raw = raw.sort_values(SORT, kind="stable").reset_index(drop=True)
+    raw["population_share"] = raw["population_share"].round(12)  # no 0.9999999999999998
     table = suppress(raw, standard)
     return table[COLUMNS].astype({c: _dtype(c) for c in COLUMNS})
 
