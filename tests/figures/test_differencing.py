@@ -211,3 +211,49 @@ def test_the_check_finds_a_number_left_alone_in_its_relation():
     eqs = equations(cells, "numerator", None)
     assert recoverable([3], eqs) == [3]
     assert recoverable([2, 3], eqs) == []
+
+
+def test_a_base_shared_between_periods_is_withheld_in_both():
+    """X's denominator (5) is a small count; Y's is withheld with it in 2024-25 so that London
+    less Y and Z does not give X away. Y's denominator is the same in 2025-26: published there,
+    it would give Y's 2024-25 one away, and with it X's."""
+    rows = [
+        ("2024-25", "E09000001", 5, 5),
+        ("2024-25", "E09000002", 300, 400),
+        ("2024-25", "E09000003", 700, 900),
+        ("2025-26", "E09000002", 310, 400),
+        ("2025-26", "E09000003", 720, 950),
+    ]
+    frames = [
+        pd.DataFrame(
+            {
+                "borough": [borough],
+                "period": [period],
+                "measure": ["par_electoral_registration"],
+                "breakdown": ["total"],
+                "breakdown_value": ["total"],
+                "numerator": [str(num)],
+                "denominator": [str(den)],
+                "status": ["final"],
+                "notes": [""],
+            }
+        )
+        for period, borough, num, den in rows
+    ]
+    out = aggregate([], frames).set_index(["period", "area_code"])
+    assert pd.isna(out.loc[("2024-25", "E09000002"), "denominator"])
+    assert pd.isna(out.loc[("2025-26", "E09000002"), "denominator"])
+    cells = out.reset_index()[KEY].copy()
+    truth = {(p, b): float(d) for p, b, _, d in rows}
+    for period in ("2024-25", "2025-26"):
+        truth[(period, LONDON)] = sum(v for (p, _), v in truth.items() if p == period)
+    cells["denominator"] = [
+        truth[(p, a)] for p, a in zip(cells.period, cells.area_code, strict=True)
+    ]
+    hidden = list(np.flatnonzero(out.denominator.isna().to_numpy()))
+    assert hidden
+    assert not recoverable(hidden, equations(cells, "denominator", None))
+    # guard: with 2025-26 published in full, X's 2024-25 denominator would be pinned down
+    first = [i for i in hidden if cells.period[i] == "2024-25"]
+    x = int(np.flatnonzero((cells.area_code == "E09000001").to_numpy())[0])
+    assert x in recoverable(first, equations(cells, "denominator", None))

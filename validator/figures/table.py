@@ -119,28 +119,41 @@ def for_people(table: pd.DataFrame, standard: Standard | None = None) -> pd.Data
     ``[u]`` after a low-reliability figure, ``[x]`` where a figure does not exist."""
     standard = standard or load_standard()
     out = table.astype(object).copy()
-    survey_cols = ["value", "ci_lower", "ci_upper", "standard_error", "n_unweighted", "n_effective"]
-    for i, row in table.iterrows():
-        measure = standard.measures[row["measure_id"]]
-        if measure.source_type == SURVEY_SOURCE:
-            present = survey_cols
-        else:
-            present = ["value", "numerator"] + (["denominator"] if measure.has_denominator else [])
-        for col in ("value", *survey_cols[1:], "numerator", "denominator", "population_share"):
-            value = row[col]
-            if pd.isna(value):
-                withheld = row["status"] == SUPPRESSED and col in present
-                out.at[i, col] = CONFIDENTIAL if withheld else NOT_AVAILABLE
-            else:
-                out.at[i, col] = _number(value, col)
-        if row["status"] == LOW_RELIABILITY:
-            out.at[i, "value"] = f"{out.at[i, 'value']} {LOW}"
+    measures = table["measure_id"].map(standard.measures)
+    survey = measures.map(lambda m: m.source_type == SURVEY_SOURCE).to_numpy(bool)
+    rate = measures.map(lambda m: m.has_denominator).to_numpy(bool)
+    withheld = (table["status"] == SUPPRESSED).to_numpy()
+    # the numbers a row of each kind publishes; a blank among them is a withheld one (a count
+    # measure's value is its count, written as a whole number)
+    exists = {
+        "value": np.ones(len(table), dtype=bool),
+        "ci_lower": survey,
+        "ci_upper": survey,
+        "standard_error": survey,
+        "n_unweighted": survey,
+        "n_effective": survey,
+        "numerator": ~survey,
+        "denominator": ~survey & rate,
+        "population_share": np.zeros(len(table), dtype=bool),
+    }
+    for col, present in exists.items():
+        blank = table[col].isna().to_numpy()
+        kind = np.where(survey | rate, col, "numerator") if col == "value" else [col] * len(table)
+        values = table[col].to_numpy(float)
+        text = np.array([_number(v, k) for v, k in zip(values, kind, strict=True)], dtype=object)
+        text[blank] = NOT_AVAILABLE
+        text[blank & withheld & present] = CONFIDENTIAL
+        out[col] = text
+    low = (table["status"] == LOW_RELIABILITY).to_numpy()
+    out.loc[low, "value"] = out.loc[low, "value"] + f" {LOW}"
     return out
 
 
 def _number(value: float, column: str) -> str:
-    if column in ("n_unweighted", "numerator", "denominator", "boroughs_contributing"):
+    if np.isnan(value):
+        return ""
+    if column in ("n_unweighted", "numerator", "denominator"):
         return f"{value:.0f}"
     if column == "population_share":
         return f"{value:.3f}"
-    return f"{value:.1f}" if column != "standard_error" else f"{value:.2f}"
+    return f"{value:.2f}" if column == "standard_error" else f"{value:.1f}"
