@@ -10,7 +10,7 @@ withheld numbers; that is checked with an orthonormal basis of the span.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -53,28 +53,44 @@ def table() -> pd.DataFrame:
     return aggregate(surveys, services)
 
 
+@cache
+def respondents(i: int) -> pd.DataFrame:
+    """Return ``i``'s respondents once per breakdown: area, part and rescaled weight."""
+    ret = returns()[0][i]
+    f = ret.frame
+    w = f["weight"].astype(float)
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "period": f["period"],
+                    "area_code": f["borough"],
+                    "breakdown": b,
+                    "breakdown_value": _part(f, b),
+                    "weight": w * ret.weight_total / w.sum(),
+                }
+            )
+            for b in BREAKDOWNS
+        ],
+        ignore_index=True,
+    )
+
+
 def survey_cells(measure_id: str) -> pd.DataFrame:
     """Every survey cell's unweighted and (rescaled) weighted base, from the microdata."""
     m = load_standard().measures[measure_id]
     frames = []
-    for ret in returns()[0]:
+    for i, ret in enumerate(returns()[0]):
         f = ret.frame
-        w = f["weight"].astype(float)
         answer = f[m.survey_field].fillna("")
-        in_base = (answer != "") & ~answer.isin(m.excluded_codes)
-        for b in BREAKDOWNS:
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "period": f["period"],
-                        "area_code": f["borough"],
-                        "breakdown": b,
-                        "breakdown_value": _part(f, b),
-                        "n": in_base.astype(int),
-                        "weight": w * ret.weight_total / w.sum() * in_base,
-                    }
-                )
+        in_base = ((answer != "") & ~answer.isin(m.excluded_codes)).to_numpy()
+        people = respondents(i)
+        frames.append(
+            people.assign(
+                n=np.tile(in_base.astype(int), len(BREAKDOWNS)),
+                weight=people["weight"] * np.tile(in_base, len(BREAKDOWNS)),
             )
+        )
     cells = pd.concat(frames).groupby(KEY, as_index=False)[["n", "weight"]].sum()
     london = cells.groupby(["period", "breakdown", "breakdown_value"], as_index=False)[
         ["n", "weight"]
