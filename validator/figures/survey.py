@@ -176,9 +176,8 @@ def survey_figures(
             )  # fmt: skip
         stacked = np.stack([s.sums for s in group], axis=2)  # (6, domains, strata)
         scales = np.array([s.scale for s in group])
-        scaled_sums = stacked * np.array([1, 1, 1, 1, 0, 0])[:, None, None]
-        scaled_sums[2:4] *= scales[None, None, :]
-        scaled_sums[4:6] = stacked[4:6] * (scales * scales)[None, None, :]
+        power = np.array([0, 0, 1, 1, 2, 2])  # m, k are counts; a, b weights; c, d squared
+        scaled_sums = stacked * scales[None, None, :] ** power[:, None, None]
         in_domain = stacked[0] > 0  # (domains, strata)
         est = from_sums(
             np.array([s.respondents for s in group])[None, :],
