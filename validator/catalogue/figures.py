@@ -70,7 +70,11 @@ OUTPUT_COLUMNS: dict[str, tuple[str, str]] = {
         "number",
         "Survey measures: the Kish effective base, (sum of weights)² / sum of squared weights.",
     ),
-    "numerator": ("integer", "Service measures: the numerator (added over boroughs for London)."),
+    "numerator": (
+        "integer",
+        "Service measures: the numerator, or the count of a count measure (added over boroughs "
+        "for London). Empty for survey measures, whose base is `n_unweighted`.",
+    ),
     "denominator": (
         "integer",
         "Service rates: the denominator (added over boroughs for London); empty for counts.",
@@ -78,7 +82,8 @@ OUTPUT_COLUMNS: dict[str, tuple[str, str]] = {
     "status": ("string", "`published`, `low_reliability` or `suppressed` (see below)."),
     "boroughs_contributing": (
         "integer",
-        "How many boroughs' returns the figure is built from (1 or 0 for a borough's own row).",
+        "How many boroughs' returns the figure is built from (1 for a borough's own row). A "
+        "figure exists only where some respondent or record is in its base.",
     ),
     "population_share": (
         "number",
