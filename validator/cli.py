@@ -98,6 +98,25 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=0, help="random seed; same seed, same files (0)")
     gen.set_defaults(func=cmd_generate)
 
+    agg = sub.add_parser(
+        "aggregate",
+        help="London-wide figures from accepted returns (the output table, rules applied)",
+        description="Validate each return, refuse any that is not valid (by name), then "
+        "compute every measure's figures for each borough and London, with the publication "
+        "rules applied: the same numbers as the portal. A survey return's metadata (weight_total) "
+        "is read from a JSON file beside it with the same name (return.csv → return.json). "
+        "Exit status: 0 done, 1 a return is not valid, 2 could not run.",
+    )
+    agg.add_argument("files", nargs="+", type=Path, metavar="FILE", help="accepted returns")
+    agg.add_argument("--output", type=Path, metavar="PATH", help="write the table here (CSV)")
+    agg.add_argument(
+        "--for-people",
+        action="store_true",
+        help="write the GSS shorthand ([c] withheld, [u] low reliability, [x] not available) "
+        "in place of blank cells",
+    )
+    agg.set_defaults(func=cmd_aggregate)
+
     tpl = sub.add_parser(
         "template",
         help="write a blank Excel template (or CSV) for a kind of return",
@@ -329,6 +348,75 @@ def cmd_generate(args: argparse.Namespace) -> int:
         raise InputError("generate-refused", reason=str(exc)) from exc
     print(f"wrote {len(paths)} returns to {args.output}")
     return EXIT_OK
+
+
+def cmd_aggregate(args: argparse.Namespace) -> int:
+    from .engine import validate
+    from .figures import SurveyReturn, aggregate, for_people
+
+    standard = load_standard()
+    surveys, services, refused = [], [], []
+    unstated = 0
+    for path in args.files:
+        sidecar = path.with_suffix(".json")
+        metadata = _metadata(sidecar) if sidecar.is_file() and sidecar != path else None
+        report = validate(path, metadata=metadata)
+        if not report.valid:
+            refused.append(path)
+            continue
+        frame = _return_frame(path, report.type, standard)
+        if standard.submission_types[report.type].role("weight"):
+            weight_total = (metadata or {}).get("weight_total")
+            unstated += weight_total is None
+            surveys.append(SurveyReturn(frame, weight_total))
+        else:
+            services.append(frame)
+    for path in refused:
+        print(
+            f"lsids: {path} is not valid, so no figures were made. "
+            f"Run 'lsids validate {path}' to see why.",
+            file=sys.stderr,
+        )
+    if refused:
+        return EXIT_INVALID
+    if unstated:
+        print(
+            f"lsids: {unstated} survey return(s) have no metadata file beside them (RETURN.json "
+            "with weight_total): their weights are taken as adding up to the borough's adult "
+            "population.",
+            file=sys.stderr,
+        )
+    try:
+        table = aggregate(surveys, services, standard=standard)
+    except ValueError as exc:
+        raise InputError("invalid-option", str(exc)) from exc
+    if args.for_people:
+        table = for_people(table, standard)
+    text = table.to_csv(index=False, lineterminator="\n")
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"wrote {len(table)} figures to {args.output}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _return_frame(path: Path, type_name: str, standard):
+    """A valid return's cells as text, in columns named by the standard's fields."""
+    import pandas as pd
+
+    from .readers.headers import loose_names, normalise
+    from .readers.source import read_table
+
+    table = read_table(path, standard=standard)
+    loose = loose_names(standard.submission_types[type_name])
+    names = [loose.get(normalise(h), h) if h.strip() else f"_blank_{i}"
+             for i, h in enumerate(table.header)]  # fmt: skip
+    parts = [
+        pd.DataFrame({n: a.to_pylist() for n, a in zip(names, chunk.arrays, strict=True)})
+        for chunk in table.chunks
+    ]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=names)
 
 
 def cmd_template(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..standard import Standard, load_standard
 from .codelists import codelist_link, codelists_page
 from .fields import submission_page
+from .figures import figures_page
 from .findings import findings_page, report_format_page
 from .markdown import code, escape, link, table, words
 from .measures import measures_page
@@ -34,6 +35,7 @@ def render_pages(standard: Standard | None = None) -> dict[str, str]:
     pages[f"{REFERENCE}/submission-metadata.md"] = metadata_page(std)
     pages[f"{REFERENCE}/findings.md"] = findings_page()
     pages[f"{REFERENCE}/report-format.md"] = report_format_page()
+    pages[f"{REFERENCE}/figures.md"] = figures_page(std)
     return {path: _with_banner(text) for path, text in pages.items()}
 
 
@@ -105,6 +107,8 @@ def _index_page(std: Standard) -> str:
         "what it means and how to fix it.",
         f"- {link('Report format', 'report-format.md')}: the JSON report the validator writes, "
         "key by key.",
+        f"- {link('The figures table', 'figures.md')}: London-wide figures from accepted "
+        "returns, column by column, and the publication rules.",
         "",
         "## Resources",
         "",
