@@ -389,7 +389,7 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
     try:
         table = aggregate(surveys, services, standard=standard)
     except ValueError as exc:
-        raise InputError("invalid-option", str(exc)) from exc
+        raise InputError("aggregate-refused", reason=str(exc)) from exc
     if args.for_people:
         table = for_people(table, standard)
     text = table.to_csv(index=False, lineterminator="\n")

@@ -384,6 +384,12 @@ INPUT_MESSAGES: dict[str, InputMessage] = {
         "invalid-option",
         "{reason}",
     ),
+    # lsids aggregate: the returns cannot be added up (the reason comes from the aggregator)
+    "aggregate-refused": InputMessage(
+        "invalid-option",
+        "{reason}",
+        "Give each borough's return for a period once, as it was accepted.",
+    ),
 }
 
 
