@@ -1,14 +1,24 @@
 """Benchmark `lsids validate` against stock Frictionless on the same resident-survey files.
 
-Generates clean and faulty (~1 % of rows with one fault) files with the standard's own generator,
-validates each in fresh processes — ``validate()`` in-process, the ``lsids validate`` command
-end to end (start-up included) and stock Frictionless with no error limit — and prints a
-Markdown table: seconds, rows/s, peak memory, the throughput ratio to Frictionless, and whether
-both found the same (row, field, kind) schema errors.
+Two suites, both by default (``make bench``):
 
-    .venv/bin/python bench/run.py                    # 100k and 1M rows (several minutes)
-    .venv/bin/python bench/run.py --rows 100000      # one size
-    .venv/bin/python bench/run.py --rows 10000000 --skip-frictionless --clean-only   # memory at 10M
+``--suite people`` — the sizes people send (``bench/people.py``): 5,000 and 50,000-row CSVs and
+10,000 and 100,000-row XLSX workbooks written the way Excel writes them (``bench/xlsx.py``), each
+timed as whole processes — the ``lsids validate`` command against the stock ``frictionless
+validate`` command on the same file, in repeated pairs, medians reported — plus ``lsids --help``.
+
+``--suite million`` — 100,000 and 1,000,000-row CSVs: generates clean and faulty (~1 % of rows
+with one fault) files with the standard's own generator, validates each in fresh processes —
+``validate()`` in-process, the ``lsids validate`` command end to end (start-up included) and stock
+Frictionless with no error limit — and prints a Markdown table: seconds, rows/s, peak memory, the
+throughput ratio to Frictionless, and whether both found the same (row, field, kind) schema
+errors.
+
+    .venv/bin/python bench/run.py                    # both suites (about 15 minutes)
+    .venv/bin/python bench/run.py --suite people     # the sizes people send and --help
+    .venv/bin/python bench/run.py --suite people --runs 1                  # one run of each
+    .venv/bin/python bench/run.py --suite million --rows 100000            # one size
+    .venv/bin/python bench/run.py --suite million --rows 10000000 --skip-frictionless --clean-only
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ import os
 import platform
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -97,6 +108,7 @@ def machine() -> list[str]:
     """What the figures were measured on."""
     import frictionless
     import numpy
+    import openpyxl
     import pandas
     import pyarrow
 
@@ -109,8 +121,16 @@ def machine() -> list[str]:
         f"Python {platform.python_version()}; pyarrow {pyarrow.__version__} "
         f"(memory pool {pyarrow.default_memory_pool().backend_name} after importing validator); "
         f"numpy {numpy.__version__}; pandas {pandas.__version__}; "
-        f"frictionless {frictionless.__version__}",
+        f"frictionless {frictionless.__version__}; openpyxl {openpyxl.__version__}",
     ]
+
+
+def load() -> str:
+    """The machine's load average (1, 5, 15 minutes): other jobs share these cores."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 def _lines(path: str) -> list[str]:
@@ -131,13 +151,30 @@ HEADER += ["× Frictionless", "same findings"]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument(
+        "--suite",
+        choices=["all", "people", "million"],
+        default="all",
+        help="people: 5k/50k CSV, 10k/100k XLSX and --help; million: 100k/1M CSV (default: both)",
+    )
+    parser.add_argument(
+        "--rows",
+        type=int,
+        nargs="+",
+        default=[100_000, 1_000_000],
+        help="sizes of the million suite",
+    )
+    parser.add_argument(
+        "--runs", type=int, help="runs of each measurement in the people suite (default 5 or 3)"
+    )
     parser.add_argument(
         "--skip-frictionless",
         action="store_true",
         help="time lsids only (for sizes where Frictionless would take too long)",
     )
-    parser.add_argument("--clean-only", action="store_true", help="skip the faulty copies")
+    parser.add_argument(
+        "--clean-only", action="store_true", help="million suite: skip the faulty copies"
+    )
     parser.add_argument("--data", type=Path, default=HERE / "data")
     args = parser.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
@@ -145,6 +182,30 @@ def main() -> None:
 
     for line in machine():
         print(f"# {line}")
+    print(f"# load average at start: {load()}", flush=True)
+    started = time.perf_counter()
+    if args.suite in ("all", "people"):
+        people_suite(args)
+    if args.suite in ("all", "million"):
+        million_suite(args)
+    minutes = (time.perf_counter() - started) / 60
+    print(f"\n# load average at end: {load()}; took {minutes:.1f} minutes", flush=True)
+
+
+def people_suite(args: argparse.Namespace) -> None:
+    import people
+
+    results = people.measure(args.data, args.runs, args.skip_frictionless)
+    print("\n## The sizes people send (whole processes, medians)\n")
+    print("\n".join(people.table(results)), flush=True)
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    (out / f"people-{stamp}.json").write_text(json.dumps(people.raw(results), indent=1))
+
+
+def million_suite(args: argparse.Namespace) -> None:
+    print("\n## 100,000 and 1,000,000 rows\n")
     print("| " + " | ".join(HEADER) + " |")
     print("|" + "---|" * len(HEADER), flush=True)
     for rows in args.rows:
