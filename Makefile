@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint format docs bench clean
+.PHONY: install assets demo test lint format docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# GOV.UK Frontend from its official npm package, pinned in package-lock.json; its built CSS,
+# fonts and images are copied into portal/static/ (git-ignored), served at /assets/.
+FRONTEND = node_modules/govuk-frontend/dist/govuk
+ASSETS   = portal/static/govuk-frontend.min.css
+
+$(FRONTEND)/govuk-frontend.min.css: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(ASSETS): $(FRONTEND)/govuk-frontend.min.css
+	rm -rf portal/static
+	mkdir -p portal/static
+	cp -R $(FRONTEND)/assets/. portal/static/
+	cp $(FRONTEND)/govuk-frontend.min.css portal/static/
+
+assets: $(ASSETS)
+
+install: $(STAMP) assets
 
 ## demo: write demonstration returns for all 33 boroughs, validate them and print the reports
 DEMO ?= out/demo
@@ -44,4 +61,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache out
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache out var node_modules portal/static
