@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install assets demo test lint format docs bench clean
+.PHONY: install assets demo demo-validator test lint format docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +31,30 @@ assets: $(ASSETS)
 
 install: $(STAMP) assets
 
-## demo: write demonstration returns for all 33 boroughs, validate them and print the reports
-DEMO ?= out/demo
+## demo: start the portal at http://127.0.0.1:$(PORT) with a fresh demonstration database
+PORT     ?= 8000
+DEMO_VAR ?= var/demo
 demo: install
+	rm -rf $(DEMO_VAR)
+	mkdir -p $(DEMO_VAR)
+	test -f $(DEMO_VAR)/../demo-secret || $(BIN)/python -c 'import secrets; print(secrets.token_hex(32))' > $(DEMO_VAR)/../demo-secret
+	PORTAL_SECRET_KEY="$$(cat $(DEMO_VAR)/../demo-secret)" PORTAL_DATABASE=$(DEMO_VAR)/portal.sqlite3 \
+	  PORTAL_FILES=$(DEMO_VAR)/files $(BIN)/flask --app portal init-db
+	PORTAL_SECRET_KEY="$$(cat $(DEMO_VAR)/../demo-secret)" PORTAL_DATABASE=$(DEMO_VAR)/portal.sqlite3 \
+	  PORTAL_FILES=$(DEMO_VAR)/files $(BIN)/flask --app portal seed-demo
+	@printf '\nThe portal is starting at http://127.0.0.1:%s/\n' $(PORT)
+	@printf 'Sign in with password demo-password-2025 as any of:\n'
+	@printf '  officer.e09000030@example.gov.uk  (Tower Hamlets officer; any borough: officer.<code>@example.gov.uk)\n'
+	@printf '  gla.admin@london.gov.uk           (GLA administrator)\n'
+	@printf '  viewer@london.gov.uk              (viewer)\n'
+	@printf 'Press Ctrl+C to stop.\n\n'
+	PORTAL_SECRET_KEY="$$(cat $(DEMO_VAR)/../demo-secret)" PORTAL_DATABASE=$(DEMO_VAR)/portal.sqlite3 \
+	  PORTAL_FILES=$(DEMO_VAR)/files PORTAL_BIND=127.0.0.1:$(PORT) \
+	  $(BIN)/gunicorn -c gunicorn.conf.py 'portal:create_app()'
+
+## demo-validator: write demonstration returns for all 33 boroughs, validate them and print the reports
+DEMO ?= out/demo
+demo-validator: install
 	$(BIN)/lsids generate $(DEMO) --periods 2024-25 2025-26
 	$(BIN)/lsids validate $(DEMO)/*.csv --summary
 	$(BIN)/lsids validate $(DEMO)/*.csv --format html --output $(DEMO)/report.html
