@@ -30,7 +30,8 @@ bp = Blueprint("auth", __name__)
 
 def init_app(app: Flask) -> None:
     app.before_request(load_user)
-    app.context_processor(lambda: {"sign_out_form": SignOutForm()})
+    # formdata=None: the header's form must not read the request body (an oversized one raises).
+    app.context_processor(lambda: {"sign_out_form": SignOutForm(formdata=None)})
 
 
 def load_user() -> None:

@@ -1,22 +1,27 @@
-"""Validate an untrusted upload in a child process with CPU, memory and time limits.
+"""Validate an untrusted upload in a forked child process with CPU, memory and time limits.
 
-A hostile workbook can make a parser allocate without bound or spin; in a child process that costs
-the uploader a message, never a gunicorn worker. The child runs ``portal.check_child`` and answers
-with one JSON object on standard output.
+A hostile workbook can make a parser allocate without bound or spin; in a child that costs the
+uploader a message, never a gunicorn worker. The child is forked from the worker, which has the
+validator imported already, so a check starts at once; it sets RLIMIT_CPU and RLIMIT_AS on
+itself before touching the file, and the parent kills it when the wall-clock time runs out.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
+import multiprocessing
+import os
+import resource
 import tempfile
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+import validator  # imported here so every forked child starts with it loaded
+
 # The suffixes the validator reads by name; anything else is sniffed from the content.
 KNOWN_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".txt"}
+_FORK = multiprocessing.get_context("fork")
 
 
 @dataclass
@@ -51,33 +56,74 @@ def check(
     with tempfile.TemporaryDirectory(prefix="lsids-check-") as tmp:
         source = Path(tmp) / safe_name(user_file_name)
         source.write_bytes(data)
-        output = Path(tmp) / "annotated.xlsx"
-        request = {
-            "source": str(source),
-            "options": options,
-            "annotated": str(output) if annotated else None,
-            "seconds": seconds,
-            "memory_mb": memory_mb,
-        }
+        output = Path(tmp) / "annotated.xlsx" if annotated else None
+        receiver, sender = _FORK.Pipe(duplex=False)
+        child = _FORK.Process(
+            target=_child, args=(sender, str(source), options, output, seconds, memory_mb)
+        )
+        child.start()
+        sender.close()
         try:
-            done = subprocess.run(
-                [sys.executable, "-m", "portal.check_child"],
-                input=json.dumps(request).encode(),
-                capture_output=True,
-                timeout=seconds + 15,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            return Outcome(input_error=too_costly())
-        try:
-            answer = json.loads(done.stdout.decode() or "null")
-        except ValueError:
+            answer = receiver.recv() if receiver.poll(seconds + 5) else None
+        except (EOFError, OSError):  # the child died: out of memory or CPU time
             answer = None
-        if not isinstance(answer, dict) or done.returncode != 0:
+        finally:
+            receiver.close()
+            child.join(timeout=1)
+            if child.is_alive():
+                child.kill()
+                child.join()
+        if not isinstance(answer, dict):
             return Outcome(input_error=too_costly())
-        if answer.get("annotated"):
+        if output is not None and answer.get("annotated"):
             return Outcome(annotated=output.read_bytes())
         return Outcome(report=answer.get("report"), input_error=answer.get("input_error"))
+
+
+def _limit(seconds: int, memory_mb: int) -> None:
+    """Cap this process's CPU time and its address space at what it has now plus ``memory_mb``."""
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
+    now = _address_space()
+    limit = now + memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _address_space() -> int:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _child(
+    sender: Connection,
+    source: str,
+    options: dict[str, Any],
+    output: Path | None,
+    seconds: int,
+    memory_mb: int,
+) -> None:
+    """The child's whole life: limits, then one answer down the pipe, then exit without cleanup."""
+    code = 0
+    try:
+        _limit(seconds, memory_mb)
+        sender.send(_answer(source, options, output))
+    except MemoryError:
+        code = 3
+    finally:
+        sender.close()
+        os._exit(code)  # never run the worker's exit handlers or flush its buffers twice
+
+
+def _answer(source: str, options: dict[str, Any], output: Path | None) -> dict[str, Any]:
+    try:
+        if output is not None:
+            validator.annotate(source, str(output), **options)
+            return {"annotated": True}
+        return {"report": validator.validate(source, **options).to_dict()}
+    except validator.InputError as exc:
+        return {"input_error": {"code": exc.code, "message": exc.message, "hint": exc.hint or ""}}
 
 
 def too_costly() -> dict[str, str]:

@@ -21,6 +21,8 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+# The suite's ready-made hostile file builders (tests/hostile_*.py) live one folder up.
+sys.path.insert(0, str(ROOT / "tests"))
 PASSWORD = "demo-password-2025"
 EXTRA_PASSWORD = "a-long-test-password"
 THROTTLED = "throttled@example.gov.uk"
@@ -179,14 +181,27 @@ def standard():
     return load_standard()
 
 
-@pytest.fixture(scope="session")
-def returns(tmp_path_factory):
-    """Valid generated returns for every borough (40 survey rows), by (borough, type)."""
-    from validator.synthetic import write_returns
+class Returns(dict):
+    """Valid generated returns (40 survey rows), made on first use: ``returns[(borough, type)]``."""
 
-    folder = tmp_path_factory.mktemp("returns")
-    paths = write_returns(folder, periods=["2025-26"], survey_rows=40, seed=7)
-    return {(p.name.split("_")[1], p.name.split("_")[0]): p.read_bytes() for p in paths}
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def __missing__(self, key: tuple[str, str]) -> bytes:
+        from validator.synthetic import write_returns
+
+        borough, kind = key
+        paths = write_returns(
+            self.folder / borough, boroughs=[borough], survey_rows=40, types=(kind,), seed=7
+        )
+        self[key] = paths[0].read_bytes()
+        return self[key]
+
+
+@pytest.fixture(scope="session")
+def returns(tmp_path_factory) -> Returns:
+    return Returns(tmp_path_factory.mktemp("returns"))
 
 
 def round_id(client: Client) -> int:
