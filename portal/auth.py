@@ -94,7 +94,7 @@ def lockout_until(email: str) -> float | None:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
     return url_for("rounds.home")
 

@@ -211,7 +211,7 @@ def round_id(client: Client) -> int:
     return int(found.group(1))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def chromium_path() -> str:
     path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
     if not path:
