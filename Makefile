@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install assets demo demo-validator test lint format docs bench clean
+.PHONY: install assets demo demo-validator test test-floors lint format docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,21 @@ demo-validator: install
 test: install lint
 	$(BIN)/python -m pytest
 
+## test-floors: the portal's tests with its direct dependencies at the lowest versions pyproject allows
+FLOORS_VENV   ?= .venv-floors
+PORTAL_FLOORS  = flask jinja2 sqlite-utils gunicorn flask-wtf argon2-cffi requests
+test-floors: assets
+	rm -rf $(FLOORS_VENV)
+	$(PYTHON) -m venv $(FLOORS_VENV)
+	$(FLOORS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(FLOORS_VENV)/bin/python -c 'import re, sys, tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+	  reqs = p["dependencies"] + p["optional-dependencies"]["test"]; \
+	  pins = [re.sub(r">=([^,]+),.*", r"==\1", r) for r in reqs if re.split(r"[<>=]", r)[0] in sys.argv[1:]]; \
+	  print("\n".join(pins))' $(PORTAL_FLOORS) > $(FLOORS_VENV)/floors.txt
+	cat $(FLOORS_VENV)/floors.txt
+	$(FLOORS_VENV)/bin/python -m pip install --quiet -c $(FLOORS_VENV)/floors.txt -e '.[test]'
+	$(FLOORS_VENV)/bin/python -m pytest tests/portal
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -82,4 +97,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache out var node_modules portal/static
+	rm -rf $(VENV) $(FLOORS_VENV) build dist .pytest_cache .ruff_cache out var node_modules portal/static
