@@ -61,12 +61,12 @@ class RoundForm(FlaskForm):
 
     def validate_closes_on(self, field: StringField) -> None:
         try:
-            if date.fromisoformat(field.data.strip()) < date.fromisoformat(
-                self.opens_on.data.strip()
-            ):
-                raise ValidationError("The closing date must be on or after the opening date")
-        except (ValueError, AttributeError):
-            return
+            closes = date.fromisoformat((field.data or "").strip())
+            opens = date.fromisoformat((self.opens_on.data or "").strip())
+        except ValueError:
+            return  # a date that is not a date has its own message
+        if closes < opens:
+            raise ValidationError("The closing date must be on or after the opening date")
 
 
 class RoundChoice(SelectField):

@@ -204,10 +204,12 @@ def returns(tmp_path_factory) -> Returns:
     return Returns(tmp_path_factory.mktemp("returns"))
 
 
-def round_id(client: Client) -> int:
-    """The open round's id, read from an upload link on the officer's home page."""
-    found = re.search(r"/upload\?round=(\d+)", client.get("/").text)
-    assert found, "the home page links to no upload"
+def round_id(client: Client, name: str = "Annual return 2025-26") -> int:
+    """The id of the open round called ``name``, read from the upload page's round list."""
+    found = re.search(
+        rf'<option value="(\d+)"[^>]*>{re.escape(name)} \(', client.get("/upload").text
+    )
+    assert found, f"the upload page offers no open round called {name!r}"
     return int(found.group(1))
 
 
