@@ -5,6 +5,8 @@ No Flask here, so the web view and the demonstration seeding take the same path.
 
 from __future__ import annotations
 
+import io
+import json
 import sqlite3
 from collections.abc import Callable
 from typing import Any
@@ -63,15 +65,11 @@ def receive(
 
 
 def _json(value: Any) -> str | None:
-    import json
-
     return None if value is None else json.dumps(value)
 
 
 def in_process(data: bytes, filename: str, options: dict[str, Any]) -> checking.Outcome:
     """Check trusted bytes (the demonstration's own generated returns) without a child process."""
-    import io
-
     from validator import InputError, validate
 
     try:

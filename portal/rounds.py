@@ -48,10 +48,11 @@ def home() -> Any:
         )
     if g.user["role"] == "gla":
         summaries = []
+        boroughs = len(borough_names())
         for round_ in db.rounds(conn):
             latest = db.submissions_for(conn, round_["id"])
             accepted = {(s["borough"], s["type"]) for s in latest if s["status"] == "accepted"}
-            summaries.append((round_, len(accepted), len(round_["types"]) * 33, latest[:20]))
+            summaries.append((round_, len(accepted), len(round_["types"]) * boroughs, latest[:20]))
         return render_template(
             "rounds/gla_home.html", summaries=summaries, titles=type_titles(), names=borough_names()
         )
