@@ -27,10 +27,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Path(app.config["FILES"]).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    auth.init_app(app)  # before CSRF, so an error page still knows who is signed in
     csrf.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    auth.init_app(app)
     cli.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(rounds.bp)

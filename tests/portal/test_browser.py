@@ -5,7 +5,7 @@ axe-core checks every page on the way, in its normal and its error state, for WC
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD, officer
+from conftest import MAX_UPLOAD_MB, PASSWORD, officer
 
 CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -163,3 +163,45 @@ def gla_opens_a_round(page, portal, violations) -> list[str]:  # type: ignore[no
     assert page.locator(".govuk-error-summary").is_visible()
     problems += violations(page)
     return problems
+
+
+def test_the_other_pages_a_person_can_meet_are_accessible(
+    in_chromium, portal, violations, tmp_path
+):
+    big = tmp_path / "too-big.csv"
+    with big.open("wb") as fh:
+        fh.truncate((MAX_UPLOAD_MB + 1) * 1024 * 1024)
+    assert in_chromium(lambda page: other_pages(page, portal, big, violations)) == []
+
+
+def other_pages(page, portal, big, violations) -> list[str]:  # type: ignore[no-untyped-def]
+    """A file over the limit, a form whose token was tampered with, and the viewer's home."""
+    problems: list[str] = []
+    sign_in(page, portal, officer("E09000026"))
+    page.goto(portal.base + "/upload")
+    page.locator("input[value='service-data']").check()
+    page.locator("input[type=file]").set_input_files(str(big))
+    page.get_by_role("button", name="Upload and check").click()
+    assert page.locator("h1").inner_text() == "The file is too large"
+    problems += violations(page)
+
+    page.goto(portal.base + "/upload")
+    page.evaluate("document.querySelector('main form input[name=csrf_token]').value = 'forged'")
+    page.get_by_role("button", name="Upload and check").click()
+    assert page.locator("h1").inner_text() == "Sorry, you need to try again"
+    problems += violations(page)
+
+    page.get_by_role("button", name="Sign out").click()
+    assert "You have signed out" in page.content()
+    problems += violations(page)
+    sign_in(page, portal, "viewer@london.gov.uk")
+    assert page.locator("h1").inner_text() == "London-wide figures"
+    problems += violations(page)
+    return problems
+
+
+def sign_in(page, portal, email: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(portal.base + "/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
