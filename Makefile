@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install demo test test-lowest lint format docs bench clean
+.PHONY: install assets demo demo-validator test test-lowest lint format docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,11 +12,49 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# GOV.UK Frontend from its official npm package, pinned in package-lock.json; its built CSS,
+# fonts and images are copied into portal/static/ (git-ignored), served at /assets/.
+FRONTEND = node_modules/govuk-frontend/dist/govuk
+ASSETS   = portal/static/govuk-frontend.min.css
 
-## demo: write demonstration returns for all 33 boroughs, validate them and print the reports
-DEMO ?= out/demo
+$(FRONTEND)/govuk-frontend.min.css: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(ASSETS): $(FRONTEND)/govuk-frontend.min.css
+	rm -rf portal/static
+	mkdir -p portal/static
+	cp -R $(FRONTEND)/assets/. portal/static/
+	cp $(FRONTEND)/govuk-frontend.min.css portal/static/
+
+assets: $(ASSETS)
+
+install: $(STAMP) assets
+
+## demo: start the portal at http://127.0.0.1:$(PORT) with a fresh demonstration database
+PORT     ?= 8000
+DEMO_VAR ?= var/demo
 demo: install
+	rm -rf $(DEMO_VAR)
+	mkdir -p $(DEMO_VAR)
+	test -f $(DEMO_VAR)/../demo-secret || $(BIN)/python -c 'import secrets; print(secrets.token_hex(32))' > $(DEMO_VAR)/../demo-secret
+	PORTAL_SECRET_KEY="$$(cat $(DEMO_VAR)/../demo-secret)" PORTAL_DATABASE=$(DEMO_VAR)/portal.sqlite3 \
+	  PORTAL_FILES=$(DEMO_VAR)/files $(BIN)/flask --app portal init-db
+	PORTAL_SECRET_KEY="$$(cat $(DEMO_VAR)/../demo-secret)" PORTAL_DATABASE=$(DEMO_VAR)/portal.sqlite3 \
+	  PORTAL_FILES=$(DEMO_VAR)/files $(BIN)/flask --app portal seed-demo
+	@printf '\nThe portal is starting at http://127.0.0.1:%s/\n' $(PORT)
+	@printf 'Sign in with password demo-password-2025 as any of:\n'
+	@printf '  officer.e09000030@example.gov.uk  (Tower Hamlets officer; any borough: officer.<code>@example.gov.uk)\n'
+	@printf '  gla.admin@london.gov.uk           (GLA administrator)\n'
+	@printf '  viewer@london.gov.uk              (viewer)\n'
+	@printf 'Press Ctrl+C to stop.\n\n'
+	PORTAL_SECRET_KEY="$$(cat $(DEMO_VAR)/../demo-secret)" PORTAL_DATABASE=$(DEMO_VAR)/portal.sqlite3 \
+	  PORTAL_FILES=$(DEMO_VAR)/files PORTAL_BIND=127.0.0.1:$(PORT) \
+	  $(BIN)/gunicorn -c gunicorn.conf.py 'portal:create_app()'
+
+## demo-validator: write demonstration returns for all 33 boroughs, validate them and print the reports
+DEMO ?= out/demo
+demo-validator: install
 	$(BIN)/lsids generate $(DEMO) --periods 2024-25 2025-26
 	$(BIN)/lsids validate $(DEMO)/*.csv --summary
 	$(BIN)/lsids validate $(DEMO)/*.csv --format html --output $(DEMO)/report.html
@@ -49,7 +87,7 @@ $(LOWEST_STAMP): pyproject.toml $(BIN)/uv
 		--exclude-newer $(LOWEST_CUTOFF) -e '.[test]'
 	touch $(LOWEST_STAMP)
 
-test-lowest: $(LOWEST_STAMP)
+test-lowest: $(LOWEST_STAMP) assets
 	$(LOWEST)/bin/python -m pytest
 
 lint: install
@@ -68,4 +106,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) $(LOWEST) build dist .pytest_cache .ruff_cache out
+	rm -rf $(VENV) $(LOWEST) build dist .pytest_cache .ruff_cache out var node_modules portal/static

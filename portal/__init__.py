@@ -1,4 +1,49 @@
-"""LSIDS portal: the Flask application where boroughs upload returns and the GLA adds them up.
+"""LSIDS portal: the Flask application where borough officers upload returns to the GLA.
 
-Not built yet; the validator and the standard come first.
+``create_app()`` assembles it: settings, database, CSRF, security headers, a blueprint per area.
+Serve it with gunicorn (see ``gunicorn.conf.py``) or ``flask --app portal run`` for development.
 """
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from . import auth, cli, config, db, errors, rounds, security, submissions, times
+
+csrf = CSRFProtect()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the portal. ``test_config`` replaces settings (tests); otherwise PORTAL_* variables."""
+    app = Flask(__name__, instance_relative_config=True, static_url_path="/assets")
+    settings = config.defaults(Path(app.instance_path))
+    settings.update(config.from_environment(settings) if test_config is None else {})
+    settings.update(test_config or {})
+    app.config.update(config.finish(settings, debug=app.debug))
+    Path(app.config["FILES"]).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    auth.init_app(app)  # before CSRF, so an error page still knows who is signed in
+    csrf.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(rounds.bp)
+    app.register_blueprint(submissions.bp)
+    app.add_url_rule("/healthz", "healthz", healthz)
+    app.jinja_env.filters.update(
+        long_date=times.long_date,
+        stamp=times.stamp,
+        plural=lambda n, w: f"{n} {w}{'' if n == 1 else 's'}",
+    )
+    return app
+
+
+def healthz() -> tuple[str, int, dict[str, str]]:
+    """For load balancers and tests: answers without a session or the database."""
+    return "ok", 200, {"Content-Type": "text/plain"}

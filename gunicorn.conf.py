@@ -1,0 +1,18 @@
+"""gunicorn settings for the portal: ``gunicorn -c gunicorn.conf.py "portal:create_app()"``.
+
+Loopback by default: TLS and the public address are the reverse proxy's job. Uploads are checked in
+a child process with its own limits, so the worker timeout only needs to cover that child.
+"""
+
+import os
+
+bind = os.environ.get("PORTAL_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("PORTAL_WORKERS", "2"))
+worker_class = "sync"
+timeout = 120  # above the child's CHECK_SECONDS (60) plus its start-up
+graceful_timeout = 30
+max_requests = 1000  # recycle workers now and then so no slow leak lasts
+max_requests_jitter = 100
+accesslog = "-"
+errorlog = "-"
+limit_request_line = 8190

@@ -1,0 +1,336 @@
+"""The only module that speaks SQL: the connection, ordered migrations and named queries.
+
+SQLite in WAL mode is shared by every gunicorn worker. Connections run in autocommit
+(``isolation_level=None``) and every write starts with ``BEGIN IMMEDIATE``, so a write takes the
+lock up front instead of failing when a read tries to upgrade after another worker committed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+import sqlite_utils
+from flask import Flask, current_app, g
+
+BUSY_TIMEOUT_MS = 10_000
+
+# Ordered and append-only: a released migration is never edited, a change is a new entry.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('officer', 'gla', 'viewer')),
+        borough TEXT,
+        created_at TEXT NOT NULL,
+        CHECK ((role = 'officer') = (borough IS NOT NULL))
+    );
+    CREATE TABLE login_failures (
+        id INTEGER PRIMARY KEY,
+        email TEXT NOT NULL COLLATE NOCASE,
+        at REAL NOT NULL
+    );
+    CREATE INDEX login_failures_email ON login_failures (email, at);
+    CREATE TABLE rounds (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        period TEXT NOT NULL,
+        types TEXT NOT NULL,
+        standard_version TEXT NOT NULL,
+        opens_on TEXT NOT NULL,
+        closes_on TEXT NOT NULL,
+        created_by INTEGER REFERENCES users (id),
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE submissions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        round_id INTEGER NOT NULL REFERENCES rounds (id),
+        borough TEXT NOT NULL,
+        type TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('accepted', 'superseded', 'rejected')),
+        version INTEGER,
+        sha256 TEXT NOT NULL,
+        filename TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        uploaded_by INTEGER NOT NULL REFERENCES users (id),
+        uploaded_at TEXT NOT NULL,
+        validator_version TEXT NOT NULL,
+        standard_version TEXT NOT NULL,
+        report TEXT,
+        input_error TEXT
+    );
+    CREATE INDEX submissions_return ON submissions (round_id, borough, type);
+    CREATE INDEX submissions_sha256 ON submissions (sha256);
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        user_id INTEGER REFERENCES users (id),
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    """,
+]
+
+
+def now() -> str:
+    """The current time in UTC as ISO 8601 with seconds, the form every table stores."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """Open the database as several workers need it: WAL, busy timeout, foreign keys."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn
+
+
+@contextmanager
+def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A write transaction that takes the write lock at once (BEGIN IMMEDIATE)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply the migrations this database has not had yet, in order; return how many ran."""
+    applied = 0
+    with write(conn):
+        done = conn.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(MIGRATIONS[done:], start=done + 1):
+            for statement in script.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version={number}")
+            applied += 1
+    return applied
+
+
+def get_db() -> sqlite3.Connection:
+    """This request's connection, opened on first use and closed when the request ends."""
+    if "db" not in g:
+        g.db = connect(current_app.config["DATABASE"])
+    return g.db
+
+
+def close_db(_error: BaseException | None = None) -> None:
+    conn = g.pop("db", None)
+    if conn is not None:
+        conn.close()
+
+
+def init_app(app: Flask) -> None:
+    """Close connections after each request, run migrations on start, add ``init-db``."""
+    app.teardown_appcontext(close_db)
+    app.cli.add_command(init_db_command)
+    conn = connect(app.config["DATABASE"])
+    try:
+        migrate(conn)
+    finally:
+        conn.close()
+
+
+@click.command("init-db")
+def init_db_command() -> None:
+    """Create the database, or bring it up to the latest schema."""
+    migrate(get_db())  # the app already migrated on start; this confirms and reports the version
+    version = get_db().execute("PRAGMA user_version").fetchone()[0]
+    click.echo(f"Database ready at {current_app.config['DATABASE']} (schema version {version}).")
+
+
+def _rows(conn: sqlite3.Connection, sql: str, args: Any = ()) -> list[dict[str, Any]]:
+    return list(sqlite_utils.Database(conn).query(sql, args))
+
+
+def _row(conn: sqlite3.Connection, sql: str, args: Any = ()) -> dict[str, Any] | None:
+    found = _rows(conn, sql, args)
+    return found[0] if found else None
+
+
+def _insert(conn: sqlite3.Connection, table: str, record: dict[str, Any]) -> int:
+    """Insert inside the caller's transaction (sqlite-utils' insert would commit it early)."""
+    columns = ", ".join(record)
+    marks = ", ".join("?" for _ in record)
+    cur = conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(record.values()))
+    return int(cur.lastrowid or 0)
+
+
+# Users -----------------------------------------------------------------------------------------
+
+
+def create_user(
+    conn: sqlite3.Connection, email: str, password_hash: str, role: str, borough: str | None
+) -> int:
+    with write(conn):
+        return _insert(
+            conn,
+            "users",
+            {
+                "email": email.strip().lower(),
+                "password_hash": password_hash,
+                "role": role,
+                "borough": borough,
+                "created_at": now(),
+            },
+        )
+
+
+def user_by_email(conn: sqlite3.Connection, email: str) -> dict[str, Any] | None:
+    return _row(conn, "SELECT * FROM users WHERE email = ?", (email.strip(),))
+
+
+def user_by_id(conn: sqlite3.Connection, user_id: int) -> dict[str, Any] | None:
+    return _row(conn, "SELECT * FROM users WHERE id = ?", (user_id,))
+
+
+def users(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    return _rows(conn, "SELECT * FROM users ORDER BY role, borough, email")
+
+
+def set_password_hash(conn: sqlite3.Connection, user_id: int, password_hash: str) -> None:
+    with write(conn):
+        conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
+
+
+# Login throttling: the count lives here so every worker sees the same one ----------------------
+
+
+def login_failures_since(conn: sqlite3.Connection, email: str, since: float) -> list[float]:
+    """Times (epoch seconds) of failed sign-ins for this email since ``since``, oldest first."""
+    cur = conn.execute(
+        "SELECT at FROM login_failures WHERE email = ? AND at >= ? ORDER BY at",
+        (email.strip(), since),
+    )
+    return [r[0] for r in cur.fetchall()]
+
+
+def record_login_failure(conn: sqlite3.Connection, email: str, at: float) -> None:
+    with write(conn):
+        conn.execute("INSERT INTO login_failures (email, at) VALUES (?, ?)", (email.strip(), at))
+
+
+def clear_login_failures(conn: sqlite3.Connection, email: str) -> None:
+    with write(conn):
+        conn.execute("DELETE FROM login_failures WHERE email = ?", (email.strip(),))
+
+
+# Rounds ----------------------------------------------------------------------------------------
+
+
+def create_round(conn: sqlite3.Connection, values: dict[str, Any], user_id: int | None) -> int:
+    record = {**values, "types": json.dumps(list(values["types"]))}
+    with write(conn):
+        pk = _insert(conn, "rounds", {**record, "created_by": user_id, "created_at": now()})
+        _event(conn, user_id, "round-opened", f"round {pk}: {values['name']}")
+    return pk
+
+
+def _round(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    if row is not None:
+        row["types"] = json.loads(row["types"])
+    return row
+
+
+def round_by_id(conn: sqlite3.Connection, round_id: int) -> dict[str, Any] | None:
+    return _round(_row(conn, "SELECT * FROM rounds WHERE id = ?", (round_id,)))
+
+
+def rounds(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    found = _rows(conn, "SELECT * FROM rounds ORDER BY closes_on DESC, id DESC")
+    return [_round(r) for r in found]  # type: ignore[misc]
+
+
+def open_rounds(conn: sqlite3.Connection, today: str) -> list[dict[str, Any]]:
+    """Rounds taking uploads on ``today`` (ISO date): opened and not yet closed."""
+    found = _rows(
+        conn,
+        "SELECT * FROM rounds WHERE opens_on <= ? AND closes_on >= ? ORDER BY closes_on, id",
+        (today, today),
+    )
+    return [_round(r) for r in found]  # type: ignore[misc]
+
+
+# Submissions -----------------------------------------------------------------------------------
+
+
+def add_submission(conn: sqlite3.Connection, values: dict[str, Any]) -> int:
+    """Record an upload. An accepted one becomes the next version and supersedes the last one."""
+    key = (values["round_id"], values["borough"], values["type"])
+    with write(conn):
+        version = None
+        if values["status"] == "accepted":
+            version = (
+                1
+                + conn.execute(
+                    "SELECT count(*) FROM submissions"
+                    " WHERE round_id = ? AND borough = ? AND type = ?"
+                    " AND status IN ('accepted', 'superseded')",
+                    key,
+                ).fetchone()[0]
+            )
+            superseded = conn.execute(
+                "UPDATE submissions SET status = 'superseded' WHERE round_id = ? AND borough = ?"
+                " AND type = ? AND status = 'accepted' RETURNING id",
+                key,
+            ).fetchall()
+            for row in superseded:
+                _event(conn, values["uploaded_by"], "superseded", f"submission {row[0]}")
+        pk = _insert(conn, "submissions", {**values, "version": version, "uploaded_at": now()})
+        _event(conn, values["uploaded_by"], f"upload-{values['status']}", f"submission {pk}")
+    return pk
+
+
+def submission_by_id(conn: sqlite3.Connection, submission_id: int) -> dict[str, Any] | None:
+    return _row(conn, "SELECT * FROM submissions WHERE id = ?", (submission_id,))
+
+
+def submissions_for(
+    conn: sqlite3.Connection, round_id: int, borough: str | None = None
+) -> list[dict[str, Any]]:
+    """A round's submissions, newest first, for one borough or all."""
+    sql = "SELECT * FROM submissions WHERE round_id = ?"
+    args: list[Any] = [round_id]
+    if borough is not None:
+        sql += " AND borough = ?"
+        args.append(borough)
+    return _rows(conn, sql + " ORDER BY id DESC", args)
+
+
+def submissions_with_sha256(conn: sqlite3.Connection, sha256: str) -> list[dict[str, Any]]:
+    return _rows(conn, "SELECT * FROM submissions WHERE sha256 = ? ORDER BY id", (sha256,))
+
+
+# Audit -----------------------------------------------------------------------------------------
+
+
+def _event(conn: sqlite3.Connection, user_id: int | None, action: str, detail: str) -> None:
+    conn.execute(
+        "INSERT INTO events (at, user_id, action, detail) VALUES (?, ?, ?, ?)",
+        (now(), user_id, action, detail),
+    )
+
+
+def log_event(conn: sqlite3.Connection, user_id: int | None, action: str, detail: str = "") -> None:
+    """Record who did what and when (sign-ins, uploads, admin actions)."""
+    with write(conn):
+        _event(conn, user_id, action, detail)
+
+
+def events(conn: sqlite3.Connection, limit: int = 100) -> list[dict[str, Any]]:
+    return _rows(conn, "SELECT * FROM events ORDER BY id DESC LIMIT ?", (limit,))

@@ -1,0 +1,89 @@
+"""The demonstration: an officer for each of the 33 boroughs, a GLA administrator, a viewer,
+the open round "Annual return 2025-26", and returns from the standard's own generator.
+
+Most boroughs have accepted returns, some also a rejected attempt (a return sent as the wrong
+borough, refused by the standard's own rule), and the last few have sent nothing yet.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from . import db, intake, passwords, times
+
+DEMO_PASSWORD = "demo-password-2025"
+GLA_EMAIL = "gla.admin@london.gov.uk"
+VIEWER_EMAIL = "viewer@london.gov.uk"
+NOTHING_SENT = 3  # the last boroughs in code order have not started
+REJECTED_EVERY = 5  # every fifth borough also has a rejected attempt
+
+
+def officer_email(code: str) -> str:
+    return f"officer.{code.lower()}@example.gov.uk"
+
+
+def seed(conn: sqlite3.Connection, files_root: str, survey_rows: int = 60) -> str:
+    """Fill an empty database with the demonstration; return what to print for the operator."""
+    from validator import load_standard
+    from validator.synthetic import write_returns
+
+    standard = load_standard()
+    hashed = passwords.hash_password(DEMO_PASSWORD)  # one hash: argon2 is slow on purpose
+    gla = db.create_user(conn, GLA_EMAIL, hashed, "gla", None)
+    db.create_user(conn, VIEWER_EMAIL, hashed, "viewer", None)
+    officers = {
+        code: db.create_user(conn, officer_email(code), hashed, "officer", code)
+        for code in standard.boroughs.codes
+    }
+    today = times.today()
+    types = list(standard.submission_types)
+    round_id = db.create_round(
+        conn,
+        {
+            "name": "Annual return 2025-26",
+            "period": "2025-26",
+            "types": types,
+            "standard_version": standard.version,
+            "opens_on": (today - timedelta(days=14)).isoformat(),
+            "closes_on": (today + timedelta(days=30)).isoformat(),
+        },
+        gla,
+    )
+    round_ = db.round_by_id(conn, round_id)
+    codes = list(officers)
+    senders = codes[: len(codes) - NOTHING_SENT]
+    with tempfile.TemporaryDirectory(prefix="lsids-demo-") as tmp:
+        paths = write_returns(tmp, boroughs=senders, periods=["2025-26"], survey_rows=survey_rows)
+        by_key = {(p.name.split("_")[1], p.name.split("_")[0]): Path(p) for p in paths}
+        rejected = 0
+        for number, code in enumerate(senders):
+            user = db.user_by_id(conn, officers[code])
+            for kind in types:
+                if number % REJECTED_EVERY == 0:  # sent another borough's file first
+                    wrong = by_key[(senders[(number + 1) % len(senders)], kind)]
+                    _send(conn, files_root, round_, kind, user, wrong)
+                    rejected += 1
+                _send(conn, files_root, round_, kind, user, by_key[(code, kind)])
+    lines = [
+        f"Seeded {len(officers)} officers, a GLA administrator and a viewer; round "
+        f"'{round_['name']}' open until {round_['closes_on']}.",
+        f"Accepted returns from {len(senders)} boroughs, {rejected} rejected attempts, "
+        f"nothing yet from {NOTHING_SENT}.",
+    ]
+    return "\n".join(lines)
+
+
+def _send(conn, files_root, round_, kind, user, path: Path) -> int:  # type: ignore[no-untyped-def]
+    return intake.receive(
+        conn,
+        files_root,
+        round_=round_,
+        kind=kind,
+        user=user,
+        data=path.read_bytes(),
+        filename=path.name,
+        checker=intake.in_process,
+    )

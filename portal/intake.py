@@ -1,0 +1,80 @@
+"""An upload becomes a submission: store the bytes, validate, record accepted or rejected.
+
+No Flask here, so the web view and the demonstration seeding take the same path.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from . import checking, db, store
+
+Checker = Callable[[bytes, str, dict[str, Any]], checking.Outcome]
+
+
+def options_for(round_: dict[str, Any], kind: str, borough: str) -> dict[str, Any]:
+    """Validator options for a return: the round's period and standard, the officer's borough."""
+    return {
+        "type": kind,
+        "borough": borough,
+        "period": round_["period"],
+        "standard_version": round_["standard_version"],
+    }
+
+
+def receive(
+    conn: sqlite3.Connection,
+    files_root: str,
+    *,
+    round_: dict[str, Any],
+    kind: str,
+    user: dict[str, Any],
+    data: bytes,
+    filename: str,
+    checker: Checker,
+) -> int:
+    """Keep the file, check it with ``checker`` and record the submission; return its id."""
+    from validator import __version__ as validator_version
+
+    sha = store.save(files_root, data)
+    outcome = checker(data, filename, options_for(round_, kind, user["borough"]))
+    report = outcome.report
+    return db.add_submission(
+        conn,
+        {
+            "round_id": round_["id"],
+            "borough": user["borough"],
+            "type": kind,
+            "status": "accepted" if outcome.valid else "rejected",
+            "sha256": sha,
+            "filename": filename[:255],
+            "size": len(data),
+            "uploaded_by": user["id"],
+            "validator_version": report["validator_version"] if report else validator_version,
+            "standard_version": report["standard_version"]
+            if report
+            else round_["standard_version"],
+            "report": _json(report),
+            "input_error": _json(outcome.input_error),
+        },
+    )
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value)
+
+
+def in_process(data: bytes, filename: str, options: dict[str, Any]) -> checking.Outcome:
+    """Check trusted bytes (the demonstration's own generated returns) without a child process."""
+    from validator import InputError, validate
+
+    try:
+        return checking.Outcome(report=validate(io.BytesIO(data), **options).to_dict())
+    except InputError as exc:
+        return checking.Outcome(
+            input_error={"code": exc.code, "message": exc.message, "hint": exc.hint or ""}
+        )

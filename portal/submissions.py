@@ -1,0 +1,181 @@
+"""Uploading a return and the submission's own page: status, receipt, report, downloads.
+
+A submission is only ever found through ``visible()``: another borough's submission is a 404,
+exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from . import checking, db, intake, store, times
+from .auth import roles_required
+from .forms import UploadForm
+from .report_view import ReportView
+from .rounds import borough_names, type_titles
+
+bp = Blueprint("submissions", __name__)
+
+XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def visible(submission_id: int) -> dict[str, Any]:
+    """The submission if the signed-in user may see it, else 404 (never 403: no hint it exists)."""
+    found = db.submission_by_id(db.get_db(), submission_id)
+    if found is None:
+        abort(404)
+    if g.user["role"] == "gla":
+        return found
+    if g.user["role"] == "officer" and found["borough"] == g.user["borough"]:
+        return found
+    abort(404)
+
+
+def _checker(data: bytes, filename: str, options: dict[str, Any]) -> checking.Outcome:
+    config = current_app.config
+    return checking.check(
+        data,
+        filename,
+        options,
+        seconds=config["CHECK_SECONDS"],
+        memory_mb=config["CHECK_MEMORY_MB"],
+    )
+
+
+def _upload_form() -> tuple[UploadForm, dict[int, dict[str, Any]]]:
+    open_rounds = {r["id"]: r for r in db.open_rounds(db.get_db(), times.today().isoformat())}
+    form = UploadForm()
+    form.round_id.choices = [
+        (rid, f"{r['name']} ({r['period']})") for rid, r in open_rounds.items()
+    ]
+    titles = type_titles()
+    form.type.choices = list(titles.items())
+    return form, open_rounds
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@roles_required("officer")
+def upload() -> Any:
+    form, open_rounds = _upload_form()
+    if request.method == "GET":
+        form.round_id.data = request.args.get("round", type=int)
+        form.type.data = request.args.get("type")
+    if form.validate_on_submit():
+        round_ = open_rounds[form.round_id.data]
+        if form.type.data not in round_["types"]:
+            form.type.errors = [*form.type.errors, "This round does not collect that return"]
+        else:
+            upload = form.file.data
+            submission_id = intake.receive(
+                db.get_db(),
+                current_app.config["FILES"],
+                round_=round_,
+                kind=form.type.data,
+                user=g.user,
+                data=upload.read(),
+                filename=upload.filename or "upload",
+                checker=_checker,
+            )
+            return redirect(url_for("submissions.show", submission_id=submission_id))
+    return render_template("submissions/upload.html", form=form, has_rounds=bool(open_rounds))
+
+
+@bp.route("/submissions/<int:submission_id>")
+@roles_required("officer", "gla")
+def show(submission_id: int) -> Any:
+    submission = visible(submission_id)
+    conn = db.get_db()
+    round_ = db.round_by_id(conn, submission["round_id"])
+    report = json.loads(submission["report"]) if submission["report"] else None
+    input_error = json.loads(submission["input_error"]) if submission["input_error"] else None
+    form, open_rounds = _upload_form()
+    form.round_id.data = round_["id"]
+    form.type.data = submission["type"]
+    return render_template(
+        "submissions/show.html",
+        submission=submission,
+        round=round_,
+        view=ReportView(report) if report else None,
+        input_error=input_error,
+        form=form,
+        can_upload=g.user["role"] == "officer" and round_["id"] in open_rounds,
+        titles=type_titles(),
+        names=borough_names(),
+        is_xlsx=bool(report and report.get("format") == "xlsx"),
+    )
+
+
+@bp.route("/submissions/<int:submission_id>/report.json")
+@roles_required("officer", "gla")
+def report_json(submission_id: int) -> Any:
+    submission = visible(submission_id)
+    body = {
+        "submission": submission_id,
+        "status": submission["status"],
+        "sha256": submission["sha256"],
+        "report": json.loads(submission["report"]) if submission["report"] else None,
+        "input_error": json.loads(submission["input_error"]) if submission["input_error"] else None,
+    }
+    return Response(
+        json.dumps(body, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="submission-{submission_id}.json"'},
+    )
+
+
+@bp.route("/submissions/<int:submission_id>/file")
+@roles_required("officer", "gla")
+def original(submission_id: int) -> Any:
+    """The bytes exactly as uploaded, named by us (never echoing the user's file name)."""
+    submission = visible(submission_id)
+    data = store.read(current_app.config["FILES"], submission["sha256"])
+    suffix = checking.safe_name(submission["filename"]).removeprefix("upload") or ".bin"
+    return Response(
+        data,
+        mimetype="application/octet-stream",
+        headers={
+            "Content-Disposition": f'attachment; filename="submission-{submission_id}{suffix}"'
+        },
+    )
+
+
+@bp.route("/submissions/<int:submission_id>/annotated.xlsx")
+@roles_required("officer", "gla")
+def annotated(submission_id: int) -> Any:
+    """The officer's own workbook with every problem marked on its cell (validator annotate)."""
+    submission = visible(submission_id)
+    report = json.loads(submission["report"]) if submission["report"] else None
+    if not report or report.get("format") != "xlsx":
+        abort(404)
+    round_ = db.round_by_id(db.get_db(), submission["round_id"])
+    config = current_app.config
+    outcome = checking.check(
+        store.read(config["FILES"], submission["sha256"]),
+        submission["filename"],
+        intake.options_for(round_, submission["type"], submission["borough"]),
+        seconds=config["CHECK_SECONDS"],
+        memory_mb=config["CHECK_MEMORY_MB"],
+        annotated=True,
+    )
+    if outcome.annotated is None:
+        abort(404)
+    return Response(
+        outcome.annotated,
+        mimetype=XLSX_MEDIA,
+        headers={
+            "Content-Disposition": f'attachment; filename="submission-{submission_id}-marked.xlsx"'
+        },
+    )
