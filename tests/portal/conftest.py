@@ -97,10 +97,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def portal(tmp_path_factory):
-    """A seeded portal served by gunicorn; yields an object with ``base``, ``env`` and ``var``."""
-    var = tmp_path_factory.mktemp("portal")
+def start_portal(var: Path, **settings: str):  # type: ignore[no-untyped-def]
+    """Seed a portal in ``var`` and serve it with gunicorn; ``settings`` are extra PORTAL_ ones."""
     env = {
         **os.environ,
         "PORTAL_SECRET_KEY": "test-secret-" + os.urandom(8).hex(),
@@ -108,6 +106,7 @@ def portal(tmp_path_factory):
         "PORTAL_FILES": str(var / "files"),
         "PORTAL_MAX_UPLOAD_MB": str(MAX_UPLOAD_MB),
         "PORTAL_CHECK_SECONDS": "30",
+        **{f"PORTAL_{name}": value for name, value in settings.items()},
     }
     bin_dir = Path(sys.executable).parent
     flask = [str(bin_dir / "flask"), "--app", "portal"]
@@ -145,6 +144,12 @@ def portal(tmp_path_factory):
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def portal(tmp_path_factory):
+    """A seeded portal served by gunicorn; yields an object with ``base``, ``env`` and ``var``."""
+    yield from start_portal(tmp_path_factory.mktemp("portal"))
 
 
 def _wait_and_describe(server, base, var, env):  # type: ignore[no-untyped-def]
