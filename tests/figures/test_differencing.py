@@ -103,7 +103,7 @@ def service_cells(measure_id: str) -> pd.DataFrame:
     rows = pd.concat(returns()[1], ignore_index=True)
     rows = rows[rows.measure == measure_id].rename(columns={"borough": "area_code"})
     for col in ("numerator", "denominator"):
-        rows[col] = pd.to_numeric(rows[col].replace("", np.nan))
+        rows[col] = pd.to_numeric(rows[col].mask(rows[col] == ""))
     cells = rows[[*KEY, "numerator", "denominator"]]
     london = cells.groupby(["period", "breakdown", "breakdown_value"], as_index=False)[
         ["numerator", "denominator"]
