@@ -48,15 +48,19 @@ class ReportView:
         """How many rows (or cells) a finding covers."""
         return int(finding.get("count") or 1)
 
-    def grouped(self) -> list[tuple[str, int, int]]:
-        """Error codes with how many findings and how many rows each, most rows first."""
+    def grouped(self) -> list[tuple[str, str, int, int]]:
+        """Error codes with their titles from the validator's catalogue, how many findings and
+        how many rows each, most rows first."""
+        from validator.catalogue import CATALOGUE
+
         groups: dict[str, list[int]] = {}
         for finding in self.errors:
             counts = groups.setdefault(finding["code"], [0, 0])
             counts[0] += 1
             counts[1] += self.affected(finding)
         return sorted(
-            ((code, n, rows) for code, (n, rows) in groups.items()), key=lambda g: (-g[2], g[0])
+            ((code, _title(CATALOGUE, code), n, rows) for code, (n, rows) in groups.items()),
+            key=lambda g: (-g[3], g[0]),
         )
 
     def cells(self) -> tuple[list[Cell], bool]:
@@ -76,3 +80,10 @@ class ReportView:
                 )
         cells.sort(key=lambda c: (c.row, len(c.column), c.column))
         return cells[:MAX_TABLE_ROWS], len(cells) > MAX_TABLE_ROWS
+
+
+def _title(catalogue: dict[str, Any], code: str) -> str:
+    """The catalogue's title for a finding code (a report from another version may name one this
+    validator no longer knows: then the code itself)."""
+    entry = catalogue.get(code)
+    return entry.title if entry else code
