@@ -491,9 +491,7 @@ class _SheetReader:
     def _visible_rows(self) -> Iterator[tuple[int, list[str]]]:
         """Visible rows that hold a value, as text by column; records hidden and blank rows."""
         while True:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                physical = self._next_physical_row()
+            physical = self._next_physical_row()
             if physical is None:
                 return
             number, hidden, cells = physical
@@ -591,7 +589,9 @@ class _StreamingSheetReader(_SheetReader):
 
     def _next_physical_row(self) -> tuple[int, bool, list[dict[str, Any]]] | None:
         try:
-            number, cells = next(self._rows)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                number, cells = next(self._rows)
         except StopIteration:
             return None
         except Exception as error:  # a damaged sheet can fail in many ways inside openpyxl
@@ -667,13 +667,7 @@ class _CompiledSheetReader(_SheetReader):
         return header
 
     def _chunk(self, numbers: list[int], rows: list[list[Any]]) -> Chunk:
-        arrays = []
-        for column in zip(*rows, strict=True):
-            try:  # most columns hold only text: Arrow takes them as they are
-                arrays.append(pa.array(column, type=pa.string()))
-            except (pa.ArrowTypeError, pa.ArrowInvalid):
-                texts = [v if v.__class__ is str else cell_text(v) for v in column]
-                arrays.append(pa.array(texts, type=pa.string()))
+        arrays = [_text_array(column) for column in zip(*rows, strict=True)]
         return Chunk(rows=np.asarray(numbers, dtype=np.int64), arrays=arrays)
 
     def _texts(self, number: int, cells: list[Any]) -> list[Any]:
@@ -708,6 +702,25 @@ class _CompiledSheetReader(_SheetReader):
             while texts and texts[-1] == "":
                 texts.pop()
         return texts
+
+
+def _text_array(values: tuple[Any, ...]) -> pa.Array:
+    """A column of values as Arrow text, each as ``cell_text`` gives it.
+
+    A column of plain ASCII text (most are: codes, ids, answers) is joined into one string and
+    handed to Arrow as its data buffer with the offsets beside it, with no work per cell in Python.
+    """
+    try:
+        joined = "".join(values)
+    except TypeError:  # numbers, dates or booleans among the text
+        values = tuple(v if v.__class__ is str else cell_text(v) for v in values)
+        joined = "".join(values)
+    if not joined.isascii():
+        return pa.array(values, type=pa.string())
+    offsets = np.zeros(len(values) + 1, dtype=np.int32)
+    np.cumsum(np.fromiter(map(len, values), dtype=np.int32, count=len(values)), out=offsets[1:])
+    data = joined.encode("ascii")
+    return pa.StringArray.from_buffers(len(values), pa.py_buffer(offsets), pa.py_buffer(data))
 
 
 def _rows_text(rows: list[int]) -> str:
