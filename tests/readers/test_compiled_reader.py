@@ -300,3 +300,33 @@ def test_a_far_reference_written_with_leading_zeros_is_not_given_to_the_compiled
         read_whole(path)
     assert caught.value.code == "too-many-columns"
     assert compiled_reads == []
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        # cells that do not name their place: calamine would count them along the row
+        '<c t="inlineStr"><is><t>a</t></is></c>' * 3,
+        # the same with a namespace prefix, which the scan does not look for by name
+        '<x:c xmlns:x="{ns}"><x:v>1</x:v></x:c>' * 3,
+    ],
+)
+def test_a_far_row_and_cells_without_their_place_are_not_given_to_the_compiled_reader(
+    tmp_path, cells, streamed, compiled_reads
+):
+    rows = (
+        raw.SMALL_ROWS
+        + f'<row r="3">{cells.format(ns=raw.MAIN_NS)}</row>'
+        + f'<row r="90000">{raw.text_cell("A90000", "x")}</row>'
+    )
+    xml = raw.sheet_xml(rows, dimension="A1:B2")
+    path = raw.write_zip(tmp_path / "counted.xlsx", raw.workbook_parts([("Data", xml, "visible")]))
+    try:
+        read = read_whole(path)
+    except InputError as error:
+        read = error.message
+    assert compiled_reads == []
+    try:
+        assert read == streamed(path)
+    except InputError as error:
+        assert read == error.message

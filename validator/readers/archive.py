@@ -226,9 +226,7 @@ def _scan_members(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> A
         if refs:
             facts.merged[member.filename] = list(refs)
             merged_total += len(refs)
-        sheet = scanner.finish()
-        if sheet.rows or sheet.uncertain:
-            facts.sheets[member.filename] = sheet
+        facts.sheets[member.filename] = scanner.finish()
     return facts
 
 

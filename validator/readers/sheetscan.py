@@ -52,7 +52,6 @@ _PAD = 16
 _LETTER = np.zeros(256, np.int32)
 _LETTER[65:91] = _LETTER[97:123] = np.arange(1, 27)
 _EIGHT = np.arange(8)
-_CELL_WITHOUT_PLACE = re.compile(rb"<c(?! r=\")[\s>/]")
 
 
 @dataclass
@@ -112,9 +111,6 @@ class SheetScanner:
             return
         if b":sheetData" in text and _PREFIXED.search(text):
             facts.uncertain = "element names with a namespace prefix"
-            return
-        if _CELL_WITHOUT_PLACE.search(text):
-            facts.uncertain = "a cell that does not name its place first"
             return
         if b"hidden" in text:
             for match in _HIDDEN_ROW.finditer(text):
@@ -182,6 +178,12 @@ class SheetScanner:
         keys = np.where(leading, digits, 0).view(">u8").ravel()
         longest = width == width.max() if len(width) else width
         largest = keys[longest].max() if len(width) else 0
+        # every value (<v>…</v>, or <is>…</is> inline, with any prefix) must be in a cell that
+        # names its place, or calamine would place it by counting, past what was measured here
+        values = text.count(b"v>") + text.count(b"is>")
+        if 2 * int((letters > 0).sum()) < values:
+            facts.uncertain = "cells without their place"
+            return
         row_tags = _numbers(keys[letters == 0])
         facts.rows += len(row_tags)
         if len(row_tags) and (

@@ -147,8 +147,8 @@ def _read_compiled(
     if not sheets:
         return None
     chosen, notes = _choose_sheet(sheets, wanted, standard)
-    scanned = facts.sheets.get(chosen.part, SheetFacts())
-    if not scanned.fits_compiled_reader():
+    scanned = facts.sheets.get(chosen.part)
+    if scanned is None or not scanned.fits_compiled_reader():
         return None
     try:
         compiled = CompiledSheet(handle, chosen.name)
