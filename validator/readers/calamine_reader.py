@@ -7,8 +7,13 @@ before it is asked — comes from ``sheetscan``'s pass over the raw XML, run whi
 the file. The workbook's list of sheets (names, visibility, parts) is read here from the two small
 XML parts that hold it, so the sheet can be chosen, and its facts found, before calamine reads it.
 
-Anything calamine would read differently from the streaming reader, or that the pass could not be
-sure of, is left to the streaming reader: ``sheet_list`` and ``open_sheet`` return ``None``.
+Anything the pass could not be sure of, and any file calamine cannot read, is left to the
+streaming reader: ``sheet_list`` returns ``None`` and ``CompiledSheet`` raises.
+
+Two values read differently, both numbers in a date format that Excel itself shows as ``#####``
+because no date has them: a negative serial (calamine gives the time of day, openpyxl a date
+before 1900) and one past 9999-12-31 (calamine gives the number, openpyxl ``#VALUE!``). Telling
+them apart would need each cell's style, which the pass does not read.
 """
 
 from __future__ import annotations

@@ -13,8 +13,10 @@ memory, block by block, and notes:
   as blank;
 - how far the cells reach (the largest row and column any cell or row names), so the dense block
   can be bounded before the compiled reader is asked for it;
-- anything that makes those facts uncertain: a cell or hidden row that does not name its place,
-  rows out of order, element names with a namespace prefix.
+- anything that makes those facts uncertain: a value in a cell that does not name its place
+  (calamine would place it by counting), a hidden row, formula or error cell without its
+  reference, rows out of order, a reference past column XFD or with a leading zero, a
+  ``sheetData`` element with a namespace prefix.
 
 Nothing here decides what a cell holds; a sheet whose facts are uncertain or whose block would be
 too large is read by the streaming reader instead (``SheetFacts.fits_compiled_reader``).
