@@ -330,3 +330,46 @@ def test_a_far_row_and_cells_without_their_place_are_not_given_to_the_compiled_r
         assert read == streamed(path)
     except InputError as error:
         assert read == error.message
+
+
+def test_error_values_at_the_edges_of_the_sheet_read_the_same_both_ways(
+    tmp_path, streamed, compiled_reads
+):
+    rows = (
+        f'<row r="2">{raw.text_cell("B2", "a")}{raw.text_cell("C2", "b")}</row>'
+        f'<row r="3">{raw.text_cell("B3", "x")}<c r="D3" t="e"><v>#N/A</v></c></row>'
+        '<row r="4"><c r="A4" t="e"><v>#REF!</v></c></row>'
+        '<row r="5"><c r="E5" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>'
+    )
+    parts = raw.workbook_parts([("Data", raw.sheet_xml(rows), "visible")])
+    path = raw.write_zip(tmp_path / "errors.xlsx", parts)
+    read = read_whole(path)
+    assert compiled_reads == ["Data"]
+    assert read == streamed(path)
+    assert read[3] == [(3, "", "x", ""), (4, "#REF!", "", ""), (5, "", "", "")]
+    assert read[4] == [(3, "ragged", 3, 4), (5, "ragged", 3, 5)]
+
+
+@pytest.mark.parametrize("system", ["1900", "1904"])
+def test_dates_near_the_ends_of_the_date_system_read_the_same_both_ways(
+    tmp_path, system, streamed, compiled_reads
+):
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    book = openpyxl.Workbook()
+    if system == "1904":
+        book.epoch = CALENDAR_MAC_1904
+    sheet = book.active
+    sheet.append(["respondent_id", "a", "b", "c", "d", "e", "f"])
+    sheet.append(["R1", 1, 59, 60, 61, 0.5, 2957003.5])  # in both systems before 10000
+    sheet.append(["R2", -0.5, 0, 1.5, -1, 45000.00000001, -3])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row[1:]:
+            cell.number_format = "yyyy-mm-dd hh:mm:ss"
+    path = tmp_path / "dates.xlsx"
+    book.save(path)
+    read = read_whole(path)
+    assert compiled_reads == ["Sheet"]
+    assert read == streamed(path)
+    negative = {"1900": "1899-12-29T12:00:00", "1904": "1903-12-31T12:00:00"}[system]
+    assert read[3][1][2] == negative

@@ -10,15 +10,17 @@ XML parts that hold it, so the sheet can be chosen, and its facts found, before 
 Anything the pass could not be sure of, and any file calamine cannot read, is left to the
 streaming reader: ``sheet_list`` returns ``None`` and ``CompiledSheet`` raises.
 
-Two values read differently, both numbers in a date format that Excel itself shows as ``#####``
-because no date has them: a negative serial (calamine gives the time of day, openpyxl a date
-before 1900) and one past 9999-12-31 (calamine gives the number, openpyxl ``#VALUE!``). Telling
-them apart would need each cell's style, which the pass does not read.
+One value reads differently: a number past 9999-12-31 in a date format, which Excel itself shows
+as ``#####`` (calamine gives the number, openpyxl ``#VALUE!``); telling it from any other large
+number would need each cell's style, which the pass does not read. (A negative number in a date
+format, which calamine reads as a time of day, is made the date before 1900 that openpyxl gives
+from the number the pass noted: ``date_before_1900``.)
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import posixpath
 import zipfile
 from collections.abc import Iterator
@@ -98,6 +100,30 @@ def _target(archive: zipfile.ZipFile, part: str, folder: str, kind: str) -> str 
         if relation_kind == kind:
             return target
     return None
+
+
+WINDOWS_EPOCH = dt.datetime(1899, 12, 30)
+MAC_EPOCH = dt.datetime(1904, 1, 1)
+
+
+def date_before_1900(serial: float, epoch: dt.datetime) -> dt.datetime | str:
+    """What openpyxl reads a negative serial in a date format as (``#VALUE!`` when no date is)."""
+    day, fraction = divmod(serial, 1)
+    try:
+        return epoch + dt.timedelta(days=day, milliseconds=round(fraction * 86_400_000))
+    except (OverflowError, ValueError):
+        return "#VALUE!"
+
+
+def workbook_epoch(archive: zipfile.ZipFile) -> dt.datetime:
+    """Day 0 of the workbook's date system: 1904 when its properties say so."""
+    try:
+        root = _parse(archive, _target(archive, "_rels/.rels", "", _OFFICE_DOCUMENT) or "")
+    except (KeyError, ValueError, ElementTree.ParseError, zipfile.BadZipFile, OSError):
+        return WINDOWS_EPOCH
+    properties = root.find(f"{_MAIN}workbookPr")
+    flag = properties.get("date1904", "") if properties is not None else ""
+    return MAC_EPOCH if flag.lower() in ("1", "true") else WINDOWS_EPOCH
 
 
 class CompiledSheet:

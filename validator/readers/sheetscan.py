@@ -11,6 +11,8 @@ memory, block by block, and notes:
 - the formula cells with no calculated value (``<c r="B3"><f>A3*2</f></c>``), in document order;
 - the error values a cell shows (``<c r="C5" t="e"><v>#DIV/0!</v></c>``), which calamine reads
   as blank;
+- the negative numbers cells hold (``<v>-0.5</v>``): in a date format calamine reads them as a
+  time of day, where the streaming reader gives a date before 1900;
 - how far the cells reach (the largest row and column any cell or row names), so the dense block
   can be bounded before the compiled reader is asked for it;
 - anything that makes those facts uncertain: a value in a cell that does not name its place
@@ -48,6 +50,9 @@ _UNCALCULATED = re.compile(  # openpyxl too reads an empty <v/> as no value
 _ERROR = re.compile(
     rb"<c\b([^>]*?\bt\s*=\s*[\"']e[\"'][^>]*)>(?:\s*<f\b[^>]*?(?:/>|>[^<]*</f>))?\s*<v>([^<]*)</v>"
 )
+_NEGATIVE = re.compile(
+    rb"<c\b([^>]*)>(?:\s*<f\b[^>]*?(?:/>|>[^<]*</f>))?\s*<v>(-[0-9][0-9.Ee+-]*)</v>"
+)
 _REF = re.compile(rb"\br\s*=\s*[\"']([A-Za-z]{0,3})([0-9]{1,7})[\"']")
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:sheetData\b")
 _PAD = 16
@@ -66,6 +71,8 @@ class SheetFacts:
     uncalculated_count: int = 0
     errors: dict[int, dict[int, str]] = field(default_factory=dict)
     """Row → column → the error value shown (``#N/A``), for cells holding one."""
+    negatives: dict[int, dict[int, float]] = field(default_factory=dict)
+    """Row → column → the number, for cells holding a negative one."""
     max_row: int = 0
     max_column: int = 0
     rows: int = 0
@@ -137,11 +144,16 @@ class SheetScanner:
                 if ref is None or not ref.group(1):
                     facts.uncertain = "an error cell without its place"
                     return
-                column = 0
-                for letter in ref.group(1).upper():
-                    column = column * 26 + letter - 64
-                value = match.group(2).decode("utf-8", "replace")
-                facts.errors.setdefault(int(ref.group(2)), {})[column] = value
+                row, column = _place(ref)
+                facts.errors.setdefault(row, {})[column] = match.group(2).decode("utf-8", "replace")
+        if b"<v>-" in text:
+            for match in _NEGATIVE.finditer(text):
+                ref = _REF.search(match.group(1))
+                if ref is None or not ref.group(1):
+                    facts.uncertain = "a negative number without its place"
+                    return
+                row, column = _place(ref)
+                facts.negatives.setdefault(row, {})[column] = float(match.group(2))
         self._extent(text)
 
     def _extent(self, text: bytes) -> None:
@@ -210,3 +222,11 @@ def _numbers(keys: np.ndarray) -> np.ndarray:
         going &= (digit >= 0) & (digit <= 9)
         number = np.where(going, number * 10 + digit, number)
     return number
+
+
+def _place(ref: re.Match[bytes]) -> tuple[int, int]:
+    """(row, column), both from 1, of a matched ``_REF``."""
+    column = 0
+    for letter in ref.group(1).upper():
+        column = column * 26 + letter - 64
+    return int(ref.group(2)), column

@@ -45,7 +45,14 @@ from ..addresses import column_letter
 from ..catalogue.inputs import InputError
 from ..standard import Standard, load_standard
 from .archive import EXCEL_MAX_ROW, MAX_UNCOMPRESSED_BYTES, ArchiveFacts, check_workbook_file
-from .calamine_reader import CompiledSheet, SheetEntry, compiled_reader_errors, sheet_list
+from .calamine_reader import (
+    CompiledSheet,
+    SheetEntry,
+    compiled_reader_errors,
+    date_before_1900,
+    sheet_list,
+    workbook_epoch,
+)
 from .sheetscan import SheetFacts
 from .table import MAX_COLUMNS, Chunk, ReaderNote, RowIssue, Table
 
@@ -140,6 +147,7 @@ def _read_compiled(
     try:
         with zipfile.ZipFile(handle) as archive:
             sheets = sheet_list(archive)
+            epoch = workbook_epoch(archive)
     except (zipfile.BadZipFile, OSError, ValueError):
         sheets = None
     finally:
@@ -162,7 +170,7 @@ def _read_compiled(
         handle.seek(0)
     resources.compiled = compiled
     merges = facts.merged.get(chosen.part, [])
-    reader = _CompiledSheetReader(compiled, scanned, merges, notes)
+    reader = _CompiledSheetReader(compiled, scanned, epoch, merges, notes)
     return _table(reader, chosen.name, merges, notes, standard, resources)
 
 
@@ -641,6 +649,7 @@ class _CompiledSheetReader(_SheetReader):
         self,
         compiled: CompiledSheet,
         facts: SheetFacts,
+        epoch: dt.datetime,
         merges: list[str],
         notes: list[ReaderNote],
     ) -> None:
@@ -650,6 +659,8 @@ class _CompiledSheetReader(_SheetReader):
         self._offset = compiled.first_column - 1
         self._hidden = set(facts.hidden_rows)
         self._errors = facts.errors
+        self._negatives = facts.negatives
+        self._epoch = epoch
         self._typed = False
         self.uncalculated = list(facts.uncalculated)
         self.uncalculated_count = facts.uncalculated_count
@@ -675,10 +686,15 @@ class _CompiledSheetReader(_SheetReader):
         headings are found, then as calamine gives them (``_chunk`` makes them text)."""
         errors = self._errors.get(number)
         if errors:
-            cells = list(cells)
             for column, text in errors.items():
                 if 0 <= column - 1 - self._offset < len(cells):
                     cells[column - 1 - self._offset] = text
+        negatives = self._negatives.get(number)
+        if negatives:  # in a date format calamine gives the time of day, openpyxl a date
+            for column, serial in negatives.items():
+                index = column - 1 - self._offset
+                if 0 <= index < len(cells) and isinstance(cells[index], dt.date | dt.time):
+                    cells[index] = date_before_1900(serial, self._epoch)
         end = len(cells)
         while end and cells[end - 1] == "":
             end -= 1
