@@ -6,7 +6,10 @@ different file altogether renamed ``.xlsx``. These checks read only the raw arch
 budget of bytes, so a bad file costs one clear ``InputError`` and never a crashed worker.
 
 The scan also collects each worksheet's merged-cell ranges, so the reader knows them before it
-streams the rows (Excel writes them after the cell data).
+streams the rows (Excel writes them after the cell data), and gives the same bytes to
+``sheetscan`` for what the compiled reader cannot tell (hidden rows, uncalculated formulas, and
+how far the cells reach). Each pattern is looked for only in blocks holding its fixed part, found
+at memory speed, so the scan costs little more than inflating the parts.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from ..catalogue.inputs import InputError
+from .sheetscan import SheetFacts, SheetScanner
 
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 """The most XML a workbook may inflate to in total; the file itself may be no larger either."""
@@ -88,9 +92,11 @@ _MERGE = re.compile(
 
 @dataclass
 class ArchiveFacts:
-    """What the safety scan learnt that the reader needs: merged ranges by worksheet part name."""
+    """What the safety scan learnt that the reader needs, by worksheet part name: merged ranges,
+    and the facts of ``sheetscan``."""
 
     merged: dict[str, list[str]] = field(default_factory=dict)
+    sheets: dict[str, SheetFacts] = field(default_factory=dict)
 
 
 def check_workbook_file(handle: BinaryIO) -> ArchiveFacts:
@@ -203,12 +209,16 @@ def _scan_members(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> A
         if member.is_dir():
             continue
         refs: dict[str, None] = {}
+        scanner = SheetScanner()
         try:
-            for window in _windows(archive, member):
-                if _DECLARATION.search(window):
+            for window, block in _windows(archive, member):
+                # every declaration holds a "!", found at memory speed
+                if b"!" in window and _DECLARATION.search(window):
                     raise InputError("xml-declarations", part=member.filename)
-                for match in _MERGE.finditer(window):
-                    refs[match.group(1).decode("ascii").upper()] = None
+                if b"mergeCell" in window:
+                    for match in _MERGE.finditer(window):
+                        refs[match.group(1).decode("ascii").upper()] = None
+                scanner.feed(block)
                 if merged_total + len(refs) > MAX_MERGED_RANGES:
                     raise InputError("too-many-merged-ranges", most=f"{MAX_MERGED_RANGES:,}")
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
@@ -216,14 +226,16 @@ def _scan_members(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> A
         if refs:
             facts.merged[member.filename] = list(refs)
             merged_total += len(refs)
+        facts.sheets[member.filename] = scanner.finish()
     return facts
 
 
-def _windows(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Iterator[bytes]:
-    """A member's bytes in overlapping blocks, so a pattern split across two blocks is seen."""
+def _windows(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Iterator[tuple[bytes, bytes]]:
+    """A member's bytes in overlapping blocks, so a pattern split across two blocks is seen;
+    with each, the new block alone."""
     with archive.open(member) as stream:
         tail = b""
         while block := stream.read(_SCAN_BYTES):
             window = tail + block
-            yield window
+            yield window, block
             tail = window[-_OVERLAP:]

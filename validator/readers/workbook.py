@@ -1,9 +1,16 @@
-"""Read an XLSX workbook into a ``Table``: one sheet, streamed, each cell as the text a person sees.
+"""Read an XLSX workbook into a ``Table``: one sheet, each cell as the text a person sees.
 
-The archive is checked first (``archive``), so no parser ever sees a zip bomb or an XML entity.
-Then openpyxl's own streaming sheet parser (through ``openpyxl_private``) reads only the rows
-the file really holds — a used range that claims the whole sheet costs nothing — in chunks, so a
-large sheet never sits in memory twice.
+The archive is checked first (``archive``), so no parser ever sees a zip bomb or an XML entity;
+the same pass notes what the compiled reader cannot tell (``sheetscan``). Then one of two readers:
+
+- the compiled reader (python-calamine, through ``calamine_reader``), for every sheet it can read
+  safely: one whose cells all name their place and whose block from first to last cell is bounded
+  (``sheetscan.DENSE_CELL_LIMIT``) — the returns people send;
+- otherwise openpyxl's own streaming sheet parser (through ``openpyxl_private``), which reads only
+  the rows the file really holds — a used range that claims the whole sheet costs nothing — so a
+  huge or odd sheet never sits in memory at once. It also words any file calamine cannot read.
+
+Both give the same ``Table``: the same rows, texts, issues and notes, in chunks.
 
 What a person would not see is not read: hidden sheets and hidden rows are skipped and reported.
 Merged cells are read as their top-left value with the rest blank. The headings need not be on
@@ -28,23 +35,36 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 import pyarrow as pa
 from defusedxml import DefusedXmlException
-from openpyxl.utils import range_boundaries
 
 from ..addresses import column_letter
 from ..catalogue.inputs import InputError
 from ..standard import Standard, load_standard
-from .archive import EXCEL_MAX_ROW, MAX_UNCOMPRESSED_BYTES, check_workbook_file
-from .openpyxl_private import UNCALCULATED, SheetEntry, SheetStream, WorkbookParts, read_parts
+from .archive import EXCEL_MAX_ROW, MAX_UNCOMPRESSED_BYTES, ArchiveFacts, check_workbook_file
+from .calamine_reader import (
+    CompiledSheet,
+    SheetEntry,
+    compiled_reader_errors,
+    date_before_1900,
+    sheet_list,
+    workbook_epoch,
+)
+from .sheetscan import SheetFacts
 from .table import MAX_COLUMNS, Chunk, ReaderNote, RowIssue, Table
+
+if TYPE_CHECKING:
+    from .openpyxl_private import WorkbookParts
 
 CHUNK_ROWS = 50_000
 CHUNK_CELLS = 1_000_000
 """A chunk holds at most CHUNK_ROWS rows and, for wide sheets, about this many cells."""
+COMPILED_CHUNK_CELLS = 400_000
+"""The compiled reader's rows hold a Python object a cell until their chunk is made text, and the
+whole sheet sits in calamine's memory beside them: its chunks are smaller."""
 MAX_BLANK_ROWS = 100_000
 """More empty rows than this between rows of data is a stray far-away cell, not a return."""
 
@@ -72,31 +92,86 @@ def read_xlsx(
     resources = _Resources(handle if owned else None)
     try:
         facts = check_workbook_file(handle)
+        table = _read_compiled(handle, facts, sheet, standard, resources)
+        if table is not None:
+            return table
         layout, resources.archive = _load_layout(handle, sheet, standard)
         resources.member = _open_part(resources.archive, layout.part)
         notes = list(layout.notes)
         merges = facts.merged.get(layout.part, [])
-        reader = _SheetReader(resources.member, layout, merges, notes)
-        header = reader.read_header(standard)
-        if reader.header_row > reader.first_row:
-            notes.append(_headings_note(reader.header_row))
-        merges = [m for m in merges if _parse_merges([m])[0].max_row >= reader.header_row]
-        if merges:
-            notes.append(_merged_note(merges))
-        chunks = reader.chunks(resources)
-        weakref.finalize(chunks, resources.close)
+        reader = _StreamingSheetReader(resources.member, layout.parts, merges, notes)
+        return _table(reader, layout.title, merges, notes, standard, resources)
     except BaseException:
         resources.close()
         raise
+
+
+def _table(
+    reader: _SheetReader,
+    title: str,
+    merges: list[str],
+    notes: list[ReaderNote],
+    standard: Standard,
+    resources: _Resources,
+) -> Table:
+    """Find the headings, note what the reader saw before them, and stream the rest in chunks."""
+    header = reader.read_header(standard)
+    if reader.header_row > reader.first_row:
+        notes.append(_headings_note(reader.header_row))
+    merges = [m for m in merges if _parse_merges([m])[0].max_row >= reader.header_row]
+    if merges:
+        notes.append(_merged_note(merges))
+    chunks = reader.chunks(resources)
+    weakref.finalize(chunks, resources.close)
     return Table(
         header=header,
         chunks=chunks,
         format="xlsx",
         issues=reader.issues,
         notes=notes,
-        sheet=layout.title,
+        sheet=title,
         header_row=reader.header_row,
     )
+
+
+def _read_compiled(
+    handle: BinaryIO,
+    facts: ArchiveFacts,
+    wanted: str | None,
+    standard: Standard,
+    resources: _Resources,
+) -> Table | None:
+    """The sheet read by the compiled reader, or None to leave it to the streaming reader."""
+    if handle.tell() != 0:
+        return None
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            sheets = sheet_list(archive)
+            epoch = workbook_epoch(archive)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        sheets = None
+    finally:
+        handle.seek(0)
+    if not sheets:
+        return None
+    chosen, notes = _choose_sheet(sheets, wanted, standard)
+    scanned = facts.sheets.get(chosen.part)
+    if scanned is None or not scanned.fits_compiled_reader():
+        return None
+    try:
+        compiled = CompiledSheet(handle, chosen.name)
+    except compiled_reader_errors():
+        return None
+    except BaseException as error:  # a panic inside the Rust code is a BaseException
+        if not isinstance(error, Exception) and type(error).__name__ != "PanicException":
+            raise
+        return None
+    finally:
+        handle.seek(0)
+    resources.compiled = compiled
+    merges = facts.merged.get(chosen.part, [])
+    reader = _CompiledSheetReader(compiled, scanned, epoch, merges, notes)
+    return _table(reader, chosen.name, merges, notes, standard, resources)
 
 
 def _open_part(archive: zipfile.ZipFile, part: str) -> BinaryIO:
@@ -180,12 +255,13 @@ class _Resources:
     handle: BinaryIO | None = None
     archive: zipfile.ZipFile | None = None
     member: BinaryIO | None = None
+    compiled: CompiledSheet | None = None
 
     def close(self) -> None:
-        for resource in (self.member, self.archive, self.handle):
+        for resource in (self.member, self.archive, self.compiled, self.handle):
             if resource is not None:
                 resource.close()
-        self.member = self.archive = self.handle = None
+        self.member = self.archive = self.compiled = self.handle = None
 
 
 # --- the workbook's layout: which sheet, and what the parser needs --------------------------
@@ -210,6 +286,8 @@ def _load_layout(
     that step parses every sheet without a ``<dimension>`` tag in full just to size it.
     Returns the layout and the open archive, to stream the sheet from.
     """
+    from .openpyxl_private import read_parts
+
     try:
         parts = read_parts(handle)
     except Exception as error:  # openpyxl raises many types for a damaged file
@@ -291,9 +369,20 @@ class _Merge:
 def _parse_merges(refs: list[str]) -> list[_Merge]:
     merges = []
     for ref in refs:
-        min_col, min_row, max_col, max_row = range_boundaries(ref if ":" in ref else f"{ref}:{ref}")
+        first, _, last = ref.partition(":")
+        (min_col, min_row), (max_col, max_row) = _cell(first), _cell(last or first)
         merges.append(_Merge(min_col, min_row, max_col, max_row))
     return sorted(merges, key=lambda m: m.min_row)
+
+
+def _cell(ref: str) -> tuple[int, int]:
+    """(column, row), both from 1, of a cell reference such as ``AB12`` (the archive scan
+    collects only references of 1–3 letters and 1–7 digits)."""
+    letters = ref.rstrip("0123456789")
+    column = 0
+    for letter in letters.upper():
+        column = column * 26 + ord(letter) - 64
+    return column, int(ref[len(letters) :])
 
 
 def _headings_note(row: int) -> ReaderNote:
@@ -320,13 +409,14 @@ class _Row:
 
 
 class _SheetReader:
-    """Turns the parser's physical rows into a header, data chunks, row issues and notes."""
+    """Turns a reader's physical rows into a header, data chunks, row issues and notes.
 
-    def __init__(
-        self, source: BinaryIO, layout: _Layout, merges: list[str], notes: list[ReaderNote]
-    ) -> None:
-        self._stream = SheetStream(source, layout.parts)
-        self._rows = self._stream.rows()
+    A subclass gives the rows (``_next_physical_row``) and each row's texts (``_texts``).
+    """
+
+    _chunk_cells = CHUNK_CELLS
+
+    def __init__(self, merges: list[str], notes: list[ReaderNote]) -> None:
         self._merges = _parse_merges(merges)
         self._next_merge = 0
         self._active: list[_Merge] = []
@@ -370,7 +460,8 @@ class _SheetReader:
     def chunks(self, resources: _Resources) -> Iterator[Chunk]:
         """Data rows in chunks of ``CHUNK_ROWS``; notes are added once the sheet is read."""
         try:
-            chunk_rows = min(CHUNK_ROWS, max(1_000, CHUNK_CELLS // max(self._width, 1)))
+            cells = self._chunk_cells
+            chunk_rows = min(CHUNK_ROWS, max(1_000, cells // max(self._width, 1)))
             numbers: list[int] = []
             rows: list[list[str]] = []
             for number, texts in self._rows_after_header():
@@ -408,9 +499,7 @@ class _SheetReader:
     def _visible_rows(self) -> Iterator[tuple[int, list[str]]]:
         """Visible rows that hold a value, as text by column; records hidden and blank rows."""
         while True:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                physical = self._next_physical_row()
+            physical = self._next_physical_row()
             if physical is None:
                 return
             number, hidden, cells = physical
@@ -426,50 +515,21 @@ class _SheetReader:
                 continue
             yield number, texts
 
-    def _next_physical_row(self) -> tuple[int, bool, list[dict[str, Any]]] | None:
-        try:
-            number, cells = next(self._rows)
-        except StopIteration:
-            return None
-        except Exception as error:  # a damaged sheet can fail in many ways inside openpyxl
-            raise _unreadable(error) from None
-        attributes = self._stream.row_attributes(number)
-        if number <= self._last_row or number > EXCEL_MAX_ROW:
-            raise InputError("rows-out-of-order", row=number)
-        return number, attributes.get("hidden") in ("1", "true"), cells
+    def _next_physical_row(self) -> tuple[int, bool, Any] | None:
+        """The next row the sheet holds: its number, whether it is hidden, and its cells."""
+        raise NotImplementedError
 
-    def _texts(self, number: int, cells: list[dict[str, Any]]) -> list[str]:
+    def _texts(self, number: int, cells: Any) -> list[str]:
         """The row's cells as text, up to its last non-blank cell ([] for a blank row)."""
-        values: dict[int, str] = {}
-        for cell in cells:
-            column = cell["column"]
-            if cell["data_type"] == UNCALCULATED:
-                self.uncalculated_count += 1
-                if len(self.uncalculated) < NOTE_EXAMPLES:
-                    self.uncalculated.append(f"{column_letter(column - 1)}{number}")
-                if not self.uncalculated_rows or self.uncalculated_rows[-1] != number:
-                    self.uncalculated_rows.append(number)
-                continue
-            text = cell_text(cell["value"])
-            if text == "":
-                continue
-            if column > MAX_COLUMNS:
-                raise InputError(
-                    "value-beyond-last-column",
-                    cell=f"{column_letter(column - 1)}{number}",
-                    column=f"{column:,}",
-                    most=f"{MAX_COLUMNS:,}",
-                )
-            if self._merges and self._is_covered(number, column):
-                continue
-            # one string object per distinct text in a chunk: coded answers repeat a lot
-            values[column] = self._same_text.setdefault(text, text)
-        if not values:
-            return []
-        texts = [""] * max(values)
-        for column, text in values.items():
-            texts[column - 1] = text
-        return texts
+        raise NotImplementedError
+
+    def _beyond_last_column(self, number: int, column: int) -> InputError:
+        return InputError(
+            "value-beyond-last-column",
+            cell=f"{column_letter(column - 1)}{number}",
+            column=f"{column:,}",
+            most=f"{MAX_COLUMNS:,}",
+        )
 
     def _is_covered(self, number: int, column: int) -> bool:
         while (
@@ -521,6 +581,162 @@ class _SheetReader:
                 )
             )
         return notes
+
+
+class _StreamingSheetReader(_SheetReader):
+    """Rows from openpyxl's streaming sheet parser, one parsed cell (a dict) at a time."""
+
+    def __init__(
+        self, source: BinaryIO, parts: WorkbookParts, merges: list[str], notes: list[ReaderNote]
+    ) -> None:
+        from .openpyxl_private import SheetStream
+
+        super().__init__(merges, notes)
+        self._stream = SheetStream(source, parts)
+        self._rows = self._stream.rows()
+
+    def _next_physical_row(self) -> tuple[int, bool, list[dict[str, Any]]] | None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                number, cells = next(self._rows)
+        except StopIteration:
+            return None
+        except Exception as error:  # a damaged sheet can fail in many ways inside openpyxl
+            raise _unreadable(error) from None
+        attributes = self._stream.row_attributes(number)
+        if number <= self._last_row or number > EXCEL_MAX_ROW:
+            raise InputError("rows-out-of-order", row=number)
+        return number, attributes.get("hidden") in ("1", "true"), cells
+
+    def _texts(self, number: int, cells: list[dict[str, Any]]) -> list[str]:
+        from .openpyxl_private import UNCALCULATED
+
+        values: dict[int, str] = {}
+        for cell in cells:
+            column = cell["column"]
+            if cell["data_type"] == UNCALCULATED:
+                self.uncalculated_count += 1
+                if len(self.uncalculated) < NOTE_EXAMPLES:
+                    self.uncalculated.append(f"{column_letter(column - 1)}{number}")
+                if not self.uncalculated_rows or self.uncalculated_rows[-1] != number:
+                    self.uncalculated_rows.append(number)
+                continue
+            text = cell_text(cell["value"])
+            if text == "":
+                continue
+            if column > MAX_COLUMNS:
+                raise self._beyond_last_column(number, column)
+            if self._merges and self._is_covered(number, column):
+                continue
+            # one string object per distinct text in a chunk: coded answers repeat a lot
+            values[column] = self._same_text.setdefault(text, text)
+        if not values:
+            return []
+        texts = [""] * max(values)
+        for column, text in values.items():
+            texts[column - 1] = text
+        return texts
+
+
+class _CompiledSheetReader(_SheetReader):
+    """Rows from the compiled reader: lists of typed values from the sheet's first cell on, with
+    the hidden rows and uncalculated formulas found by the archive scan."""
+
+    _chunk_cells = COMPILED_CHUNK_CELLS
+
+    def __init__(
+        self,
+        compiled: CompiledSheet,
+        facts: SheetFacts,
+        epoch: dt.datetime,
+        merges: list[str],
+        notes: list[ReaderNote],
+    ) -> None:
+        super().__init__(merges, notes)
+        self._rows_left = compiled.rows()
+        self._number = compiled.first_row - 1
+        self._offset = compiled.first_column - 1
+        self._hidden = set(facts.hidden_rows)
+        self._errors = facts.errors
+        self._negatives = facts.negatives
+        self._epoch = epoch
+        self._typed = False
+        self.uncalculated = list(facts.uncalculated)
+        self.uncalculated_count = facts.uncalculated_count
+
+    def _next_physical_row(self) -> tuple[int, bool, list[Any]] | None:
+        values = next(self._rows_left, None)
+        if values is None:
+            return None
+        self._number += 1
+        return self._number, self._number in self._hidden, values
+
+    def read_header(self, standard: Standard) -> list[str]:
+        header = super().read_header(standard)
+        self._typed = True  # from here on rows keep their values, made text a column at a time
+        return header
+
+    def _chunk(self, numbers: list[int], rows: list[list[Any]]) -> Chunk:
+        arrays = [_text_array(column) for column in zip(*rows, strict=True)]
+        return Chunk(rows=np.asarray(numbers, dtype=np.int64), arrays=arrays)
+
+    def _texts(self, number: int, cells: list[Any]) -> list[Any]:
+        """The row's values up to its last non-blank one ([] for a blank row): as text until the
+        headings are found, then as calamine gives them (``_chunk`` makes them text)."""
+        errors = self._errors.get(number)
+        if errors:
+            for column, text in errors.items():
+                if 0 <= column - 1 - self._offset < len(cells):
+                    cells[column - 1 - self._offset] = text
+        negatives = self._negatives.get(number)
+        if negatives:  # in a date format calamine gives the time of day, openpyxl a date
+            for column, serial in negatives.items():
+                index = column - 1 - self._offset
+                if 0 <= index < len(cells) and isinstance(cells[index], dt.date | dt.time):
+                    cells[index] = date_before_1900(serial, self._epoch)
+        end = len(cells)
+        while end and cells[end - 1] == "":
+            end -= 1
+        if not end:
+            return []
+        offset = self._offset
+        if offset + end > MAX_COLUMNS:
+            for index in range(max(MAX_COLUMNS - offset, 0), end):
+                if cells[index] != "":
+                    raise self._beyond_last_column(number, offset + index + 1)
+        if self._typed:
+            texts = cells[:end] if end < len(cells) else cells
+        else:
+            texts = [v if v.__class__ is str else cell_text(v) for v in cells[:end]]
+        if offset:
+            texts[:0] = [""] * offset
+        if self._merges:
+            for index, text in enumerate(texts):
+                if text != "" and self._is_covered(number, index + 1):
+                    texts[index] = ""
+            while texts and texts[-1] == "":
+                texts.pop()
+        return texts
+
+
+def _text_array(values: tuple[Any, ...]) -> pa.Array:
+    """A column of values as Arrow text, each as ``cell_text`` gives it.
+
+    A column of plain ASCII text (most are: codes, ids, answers) is joined into one string and
+    handed to Arrow as its data buffer with the offsets beside it, with no work per cell in Python.
+    """
+    try:
+        joined = "".join(values)
+    except TypeError:  # numbers, dates or booleans among the text
+        values = tuple(v if v.__class__ is str else cell_text(v) for v in values)
+        joined = "".join(values)
+    if not joined.isascii():
+        return pa.array(values, type=pa.string())
+    offsets = np.zeros(len(values) + 1, dtype=np.int32)
+    np.cumsum(np.fromiter(map(len, values), dtype=np.int32, count=len(values)), out=offsets[1:])
+    data = joined.encode("ascii")
+    return pa.StringArray.from_buffers(len(values), pa.py_buffer(offsets), pa.py_buffer(data))
 
 
 def _rows_text(rows: list[int]) -> str:
