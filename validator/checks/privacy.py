@@ -24,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..arrow import from_numpy
 from ..readers.table import Chunk
 from ..report.collector import Collector
 from ..standard import Standard, SubmissionType
@@ -239,7 +240,7 @@ class PrivacyCheck:
                 hits = bools(pc.match_substring_regex(col, _SCREEN)) & candidates
                 caught[name] = np.flatnonzero(hits)
             elif len(idx):
-                sparse.append((name, idx, col.take(pa.array(idx))))
+                sparse.append((name, idx, col.take(from_numpy(idx))))
         if sparse:
             cells = pa.concat_arrays([c for _, _, c in sparse])
             hits = bools(pc.match_substring_regex(cells, _SCREEN))

@@ -27,6 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..arrow import from_numpy, scalar, texts, to_numpy
 from ..readers.table import Chunk
 from ..report.collector import Collector
 from ..standard import Field, Standard, SubmissionType
@@ -127,7 +128,7 @@ class FieldCheck:
             return
         doubtful = np.flatnonzero(present & ~self.accepted(chunk))
         if doubtful.size:
-            self.check_slowly(col.take(pa.array(doubtful)), chunk.rows[doubtful], collector)
+            self.check_slowly(col.take(from_numpy(doubtful)), chunk.rows[doubtful], collector)
 
     def accepted(self, chunk: Chunk) -> np.ndarray:
         """Cells that are present and certainly valid (cached: ``prepare`` may work it out)."""
@@ -152,11 +153,11 @@ class FieldCheck:
                     return np.zeros(len(col), dtype=bool)
                 ok &= bools(matched)
             if "maxLength" in cons:
-                ok &= bools(pc.less_equal(pc.utf8_length(col), cons["maxLength"]))
+                ok &= bools(pc.less_equal(pc.utf8_length(col), scalar(cons["maxLength"])))
             if "minLength" in cons:
-                ok &= bools(pc.greater_equal(pc.utf8_length(col), cons["minLength"]))
+                ok &= bools(pc.greater_equal(pc.utf8_length(col), scalar(cons["minLength"])))
             if "enum" in cons:
-                ok &= bools(pc.is_in(col, value_set=pa.array(cons["enum"], pa.string())))
+                ok &= bools(pc.is_in(col, value_set=texts(cons["enum"])))
             return ok
         if kind in ("integer", "number"):
             pattern = _INT_FAST if kind == "integer" else _NUMBER_FAST
@@ -166,7 +167,7 @@ class FieldCheck:
             bounds = [name for name in _BOUNDS if name in cons]
             if bounds and ok.any():
                 target = pa.int64() if kind == "integer" else pa.float64()
-                values = pc.cast(pc.if_else(pa.array(ok), col, "0"), target).to_numpy()
+                values = to_numpy(pc.cast(pc.if_else(from_numpy(ok), col, scalar("0")), target))
                 for name in bounds:
                     limit = cons[name]
                     ok &= _BOUNDS[name][1](values, limit) & (values != limit)
@@ -246,7 +247,7 @@ class SchemaCheck:
         coded = coded_fields(standard, sub)
         self.single = [(fk, coded[fk.fields[0]]) for fk in sub.foreign_keys if len(fk.fields) == 1]
         self.foreign = [
-            (fk, pa.array(sorted(reference_keys(standard, fk.resource, fk.reference_fields))))
+            (fk, texts(sorted(reference_keys(standard, fk.resource, fk.reference_fields))))
             for fk in sub.foreign_keys
             if len(fk.fields) > 1
         ]
@@ -319,8 +320,8 @@ class SchemaCheck:
             col = self._column(chunk, name)
             blank = blank_mask(chunk, self.positions[name], self.missing)
             all_blank &= blank
-            cols.append(col if only_empty else pc.if_else(pa.array(blank), "", col))
-        joined = cols[0] if len(cols) == 1 else pc.binary_join_element_wise(*cols, KEY_SEP)
+            cols.append(col if only_empty else pc.if_else(from_numpy(blank), scalar(""), col))
+        joined = cols[0] if len(cols) == 1 else pc.binary_join_element_wise(*cols, scalar(KEY_SEP))
         return joined, all_blank
 
     def _check_coded(self, chunk: Chunk, fk: Any, codes: CodeList, collector: Collector):
@@ -344,7 +345,7 @@ class SchemaCheck:
 
     def _report_bad_keys(self, fk: Any, joined: pa.Array, bad: np.ndarray, rows, collector):
         idx = np.flatnonzero(bad)
-        for value, value_rows in by_value(joined.take(pa.array(idx)), rows[idx]):
+        for value, value_rows in by_value(joined.take(from_numpy(idx)), rows[idx]):
             self._report_foreign_key(fk, value, value_rows, collector)
 
     def _report_foreign_key(self, fk: Any, value: str, rows: np.ndarray, collector: Collector):
