@@ -47,6 +47,10 @@ def test_lsids_help_loads_no_heavy_module():
 CSV_RETURNS = [
     "valid/resident-survey_E09000030_2025-26.csv",
     "valid/service-data_E09000030_2025-26.csv",
+    # faults of every layer, among them cells the schema layer must read as Frictionless does
+    "invalid/uk-date-format/resident-survey_E09000030_2025-26.csv",
+    "invalid/weight-zero/resident-survey_E09000030_2025-26.csv",
+    "invalid/email-as-respondent-id/resident-survey_E09000030_2025-26.csv",
     "invalid/label-instead-of-code/resident-survey_E09000030_2025-26.csv",
     "invalid/duplicate-respondent-id/resident-survey_E09000030_2025-26.csv",
     "invalid/parts-do-not-add-up/service-data_E09000030_2025-26.csv",
@@ -57,8 +61,8 @@ CSV_RETURNS = [
 @pytest.mark.parametrize("name", CSV_RETURNS)
 def test_a_csv_return_clean_or_faulty_is_checked_without_any_heavy_module(name):
     """No pandas (pyarrow would import it for any value crossing to or from numpy: see
-    ``validator/arrow.py``), no Frictionless, no JSON Schema validator, no workbook or template
-    library."""
+    ``validator/arrow.py``), no Frictionless (``checks/cells.py``), no JSON Schema validator, no
+    workbook or template library."""
     path = EXAMPLES / name
     codes = []
     if "invalid" in name:
@@ -72,7 +76,7 @@ def test_a_csv_return_clean_or_faulty_is_checked_without_any_heavy_module(name):
 
 
 def test_the_json_report_of_a_faulty_csv_loads_no_heavy_module():
-    path = EXAMPLES / CSV_RETURNS[2]  # a label where a code belongs
+    path = EXAMPLES / CSV_RETURNS[2]  # a date written the UK way: read as Frictionless reads it
     body = (
         "from validator.cli import main\n"
         "import contextlib, io\n"

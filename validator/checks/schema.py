@@ -4,9 +4,10 @@ and uniqueness — the rules a stock Frictionless tool checks, with the same ver
 Speed comes from two paths. A vectorised *fast path* (pyarrow compute over a whole column)
 accepts the cells that are certainly valid: plain digits for integers, ISO dates that survive a
 round trip, values strictly inside a bound. Every other non-blank cell — normally a handful — is
-read by Frictionless's own cell reader for that field, so edge cases (' 3 ', '+3', '1_0', 'NaN',
-'2025-6-1') get exactly Frictionless's answer. The fast path may only ever accept a subset of
-what Frictionless accepts; ``tests/checks/test_schema_agreement.py`` holds it to that.
+read by Frictionless's own cell reader for that field (for this standard's fields, the same
+reader built without loading Frictionless: ``cells.py``), so edge cases (' 3 ', '+3', '1_0',
+'NaN', '2025-6-1') get exactly Frictionless's answer. The fast path may only ever accept a subset
+of what Frictionless accepts; ``tests/checks/test_schema_agreement.py`` holds it to that.
 
 Deliberate differences from Frictionless (also in the catalogue):
 - a duplicated key is one ``duplicate-key`` finding, not a ``unique`` and a ``primary-key`` error;
@@ -31,6 +32,7 @@ from ..arrow import from_numpy, scalar, texts, to_numpy
 from ..readers.table import Chunk
 from ..report.collector import Collector
 from ..standard import Field, Standard, SubmissionType
+from .cells import native_cell_reader
 from .columns import (
     KEY_SEP,
     CodeList,
@@ -88,7 +90,16 @@ def _frictionless_schema(descriptor: str) -> Any:
 
 
 def _cell_reader(descriptor: str, name: str) -> Callable[[Any], tuple[Any, dict | None]]:
-    """Frictionless's reader for one field's cells: its value, or the notes on what is wrong."""
+    """Frictionless's reader for one field's cells: its value, or the notes on what is wrong.
+
+    Built without Frictionless for the fields ``cells.native_cell_reader`` knows (every field of
+    this standard), so that a return with mistakes in it does not load Frictionless either.
+    """
+    schema = json.loads(descriptor)
+    field = next(f for f in schema.get("fields", []) if f.get("name") == name)
+    native = native_cell_reader(field, schema.get("missingValues", [""]))
+    if native is not None:
+        return native
     return _frictionless_schema(descriptor).get_field(name).create_cell_reader()
 
 
