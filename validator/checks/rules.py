@@ -340,7 +340,7 @@ class WeightRule:
         self.total += float(weights[usable].sum())
         if self.median is None:
             self.pending.append((rows[usable], weights[usable]))
-            self.median = float(np.median(weights[usable])) if usable.sum() else None
+            self.median = median(weights[usable]) if usable.sum() else None
             if self.median is not None:
                 for pending_rows, pending_weights in self.pending:
                     self._flag(pending_rows, pending_weights, collector)
@@ -366,6 +366,17 @@ class WeightRule:
                 "weights-total", field=self.field, total=f"{self.total:,.0f}",
                 expected=f"{float(self.expected):,.0f}", value=_plain(self.total),
             )  # fmt: skip
+
+
+def median(values: np.ndarray) -> float:
+    """``float(np.median(values))`` for a non-empty array of finite floats, worked out the same
+    way (a partition, then the middle value or the mean of the middle two), without the first
+    call's import of ``numpy.ma`` (15 ms, a tenth of a small return's check)."""
+    half = len(values) // 2
+    if len(values) % 2:
+        return float(np.partition(values, half)[half])
+    part = np.partition(values, [half - 1, half])
+    return float((part[half - 1] + part[half]) / 2)
 
 
 def distinct(col: pa.Array | pa.ChunkedArray) -> list[tuple[str, np.ndarray]]:
