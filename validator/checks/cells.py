@@ -90,6 +90,8 @@ def _read_number(cell: Any) -> Any:
 def _read_date(cell: Any) -> Any:
     if not isinstance(cell, str):
         return None  # (Frictionless also takes date and datetime objects; cells here are text)
+    if "-" not in cell:  # strptime would fail on the pattern's dashes: no need to load it
+        return None
     try:
         return datetime.strptime(cell, _DATE_PATTERN).date()
     except Exception:
