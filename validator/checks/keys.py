@@ -11,8 +11,6 @@ even when rows repeat within a chunk) is read once.
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -40,7 +38,10 @@ def hash_text(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     offsets, data = text_buffers(values)
     lengths = np.diff(offsets)
     hashes = _hash_short(offsets, lengths, data)
-    for i in np.flatnonzero(lengths > _VECTOR_BYTES):
+    long_keys = np.flatnonzero(lengths > _VECTOR_BYTES)
+    if len(long_keys):
+        import hashlib  # only for keys too long to hash vectorised (not at start-up)
+    for i in long_keys:
         text = data[offsets[i] : offsets[i + 1]].tobytes()
         hashes[i] = int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little")
     return hashes
