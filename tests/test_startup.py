@@ -44,12 +44,46 @@ def test_lsids_help_loads_no_heavy_module():
     assert _heavy_loaded(body) == []
 
 
-def test_a_clean_csv_is_checked_without_workbook_template_or_frictionless_libraries():
-    path = EXAMPLES / "valid/resident-survey_E09000030_2025-26.csv"
-    body = f"import validator\nassert validator.validate({str(path)!r}).valid"
-    loaded = set(_heavy_loaded(body))
-    # pandas may still arrive through pyarrow, which imports it to recognise pandas objects
-    assert loaded <= {"pandas"}, loaded
+CSV_RETURNS = [
+    "valid/resident-survey_E09000030_2025-26.csv",
+    "valid/service-data_E09000030_2025-26.csv",
+    # faults of every layer, among them cells the schema layer must read as Frictionless does
+    "invalid/uk-date-format/resident-survey_E09000030_2025-26.csv",
+    "invalid/weight-zero/resident-survey_E09000030_2025-26.csv",
+    "invalid/email-as-respondent-id/resident-survey_E09000030_2025-26.csv",
+    "invalid/label-instead-of-code/resident-survey_E09000030_2025-26.csv",
+    "invalid/duplicate-respondent-id/resident-survey_E09000030_2025-26.csv",
+    "invalid/parts-do-not-add-up/service-data_E09000030_2025-26.csv",
+    "invalid/small-count/service-data_E09000030_2025-26.csv",
+]
+
+
+@pytest.mark.parametrize("name", CSV_RETURNS)
+def test_a_csv_return_clean_or_faulty_is_checked_without_any_heavy_module(name):
+    """No pandas (pyarrow would import it for any value crossing to or from numpy: see
+    ``validator/arrow.py``), no Frictionless (``checks/cells.py``), no JSON Schema validator, no
+    workbook or template library."""
+    path = EXAMPLES / name
+    codes = []
+    if "invalid" in name:
+        codes = json.loads((path.parent / "expected.json").read_text())["codes"]
+    body = (
+        "import validator\n"
+        f"report = validator.validate({str(path)!r})\n"
+        f"assert {{f.code for f in report.findings}} == set({codes!r}), report.findings"
+    )
+    assert _heavy_loaded(body) == []
+
+
+def test_the_json_report_of_a_faulty_csv_loads_no_heavy_module():
+    path = EXAMPLES / CSV_RETURNS[2]  # a date written the UK way: read as Frictionless reads it
+    body = (
+        "from validator.cli import main\n"
+        "import contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main(['validate', {str(path)!r}, '--format', 'json'])"
+    )
+    assert _heavy_loaded(body) == []
 
 
 @pytest.mark.parametrize("name", validator.__all__)

@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from .addresses import column_letter
+from .arrow import from_numpy, scalar, to_numpy
 from .catalogue.inputs import InputError
 from .checks.disclosure import DisclosureCheck
 from .checks.privacy import PrivacyCheck
@@ -430,10 +430,10 @@ def _without_blank_rows(chunk: Chunk, width: int) -> tuple[Chunk, np.ndarray]:
     """The chunk without its blank rows (every cell empty), and those rows' numbers."""
     blank = np.ones(len(chunk), dtype=bool)
     for i in range(width):
-        blank &= pc.fill_null(pc.equal(chunk.column(i), ""), False).to_numpy(zero_copy_only=False)
+        blank &= to_numpy(pc.equal(chunk.column(i), scalar("")), fill=False)
         if not blank.any():
             return chunk, chunk.rows[:0]
-    keep = pa.array(~blank)
+    keep = from_numpy(~blank)
     kept = Chunk(
         rows=chunk.rows[~blank], arrays=[chunk.column(i).filter(keep) for i in range(width)]
     )
@@ -444,7 +444,7 @@ def _trailing_data(
     chunk: Chunk, trailing: list[int], collector: Collector, header_row: int
 ) -> None:
     for i in trailing:
-        filled = ~pc.fill_null(pc.equal(chunk.column(i), ""), True).to_numpy(zero_copy_only=False)
+        filled = ~to_numpy(pc.equal(chunk.column(i), scalar("")), fill=True)
         if filled.any():
             collector.add(
                 "blank-header",

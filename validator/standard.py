@@ -233,8 +233,9 @@ def current_version() -> str:
 @lru_cache(maxsize=8)
 def load_standard(version: str | None = None) -> Standard:
     """Load (once) the named version of the standard, or the current one when none is named."""
+    if not version:  # load_standard() and load_standard(None) share the one load of the version
+        return load_standard(current_version())
     dirs = _version_dirs()
-    version = version or current_version()
     if version not in dirs:
         known = ", ".join(available_versions())
         raise StandardError(

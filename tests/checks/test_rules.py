@@ -3,6 +3,10 @@ message shows the figures."""
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
+from validator.checks.rules import median
 from validator.standard import load_standard
 
 BOROUGH, PERIOD = "E09000030", "2025-26"  # as in conftest.py's small returns
@@ -147,3 +151,13 @@ def test_numerator_over_denominator_shows_both_figures(check, service):
     report = check(frame)
     found = next(f for f in report.findings if f.code == "numerator-exceeds-denominator")
     assert f"{int(frame.loc[row, 'numerator']):,}" in found.message
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 5, 50, 51, 1000, 1001])
+def test_the_weights_median_is_numpys_to_the_last_bit(size):
+    rng = np.random.default_rng(size)
+    for scale in (1.0, 1e-300, 1e300):
+        values = rng.random(size) * scale
+        assert median(values) == float(np.median(values))
+        rounded = np.round(values * 10) / 10  # ties between the middle two
+        assert median(rounded) == float(np.median(rounded))

@@ -7,6 +7,8 @@ go when the chunk goes.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -14,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..arrow import from_numpy, scalar, texts, to_numpy
 from ..readers.table import Chunk
 from ..standard import Standard, SubmissionType
 
@@ -22,7 +25,7 @@ PLAIN_NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"  # digits, perhaps a minus and a decimal
 
 def missing_values(sub: SubmissionType) -> pa.Array:
     """The texts the submission type's schema counts as a missing value ('' unless it says)."""
-    return pa.array(sub.schema.get("missingValues", [""]), pa.string())
+    return texts(sub.schema.get("missingValues", [""]))
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class CodeList:
     @classmethod
     def of(cls, codes: Iterable[str]) -> CodeList:
         ordered = tuple(sorted(codes))
-        return cls(codes=pa.array(ordered, pa.string()), key=ordered)
+        return cls(codes=texts(ordered), key=ordered)
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -61,7 +64,7 @@ def code_index(chunk: Chunk, position: int, codes: CodeList) -> np.ndarray:
     key = ("code-index", position, codes.key)
     if key not in chunk.cache:
         found = pc.index_in(chunk.column(position), value_set=codes.codes)
-        chunk.cache[key] = pc.fill_null(found, -1).to_numpy(zero_copy_only=False)
+        chunk.cache[key] = to_numpy(found, fill=-1)
     return chunk.cache[key]
 
 
@@ -87,7 +90,7 @@ def empty_mask(chunk: Chunk, position: int) -> np.ndarray:
             empty = [o[1:] == o[:-1] for o in offsets]  # zero bytes long: the offsets tell
             chunk.cache[key] = np.concatenate(empty) if empty else np.zeros(0, dtype=bool)
         else:
-            chunk.cache[key] = bools(pc.equal(col, ""))
+            chunk.cache[key] = bools(pc.equal(col, scalar("")))
     return chunk.cache[key]
 
 
@@ -113,7 +116,7 @@ def by_value(values: pa.Array, rows: np.ndarray) -> list[tuple[str, np.ndarray]]
     if not len(values):
         return []
     encoded = pc.dictionary_encode(values)
-    codes = encoded.indices.to_numpy()
+    codes = to_numpy(encoded.indices)
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(len(encoded.dictionary) + 1))
     named = encoded.dictionary.to_pylist()
@@ -125,7 +128,7 @@ def by_value(values: pa.Array, rows: np.ndarray) -> list[tuple[str, np.ndarray]]
 
 def bools(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """A pyarrow boolean array as a writable numpy array, nulls as False."""
-    return pc.fill_null(array, False).to_numpy(zero_copy_only=False).copy()
+    return to_numpy(array, fill=False)
 
 
 def iso_days(chunk: Chunk, position: int) -> np.ndarray:
@@ -139,9 +142,9 @@ def iso_days(chunk: Chunk, position: int) -> np.ndarray:
 def _iso_days(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Read on the text's bytes: exactly ten ASCII characters, digits and two dashes."""
     if isinstance(col, pa.ChunkedArray):
-        col = col.combine_chunks() if col.num_chunks else pa.array([], pa.string())
+        col = col.combine_chunks() if col.num_chunks else texts([])
     if col.null_count:
-        col = pc.fill_null(col, "")
+        col = pc.coalesce(col, scalar(""))
     days = np.full(len(col), np.datetime64("NaT"), dtype="datetime64[D]")
     offsets, data = text_buffers(col)
     where = np.flatnonzero(np.diff(offsets) == 10)
@@ -178,17 +181,105 @@ def _days_since_1970(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np
 
 
 def numbers(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """Cells as floats (NaN when not a number); plain decimals vectorised, the rest one by one."""
-    plain = pc.fill_null(pc.match_substring_regex(col, PLAIN_NUMBER), False)
-    values = pc.cast(pc.if_else(plain, col, None), pa.float64())
-    out = values.to_numpy(zero_copy_only=False).astype(float, copy=True)
-    others = np.flatnonzero(~plain.to_numpy(zero_copy_only=False))
-    if others.size:
-        import pandas as pd  # only for numbers written other than as plain decimals
+    """Cells as floats (NaN when not a number); plain decimals vectorised, the rest one by one.
 
-        cells = pc.take(col, pa.array(others)).to_pylist()
-        out[others] = pd.to_numeric(pd.Series(cells, dtype=object).str.strip(), errors="coerce")
+    The rest are read as ``pandas.to_numeric`` reads them once stripped (``to_numeric_like``),
+    without loading pandas.
+    """
+    plain = pc.match_substring_regex(col, PLAIN_NUMBER)
+    values = pc.cast(pc.if_else(plain, col, scalar("0")), pa.float64())
+    out = to_numpy(values, fill=math.nan).astype(float, copy=True)
+    others = np.flatnonzero(~to_numpy(plain, fill=False))
+    if others.size:
+        out[others] = to_numeric_like(pc.take(col, from_numpy(others)).to_pylist())
     return out
+
+
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# pandas reads a number with a leading '+' by its own older routine, whose exponent may follow
+# the 'e' after white space (C's strtol)
+_PLUS_DECIMAL = re.compile(r"\+(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][ \t\n\v\f\r]*[+-]?[0-9]+)?")
+_PLUS_PARTS = re.compile(r"\+([0-9]*)(?:\.([0-9]*))?(?:[eE][ \t\n\v\f\r]*([+-]?[0-9]+))?")
+_INFINITY = {
+    sign + word: -math.inf if sign == "-" else math.inf
+    for sign in ("", "+", "-")
+    for word in ("inf", "infinity")
+}
+_POWERS = [float(f"1e{k}") for k in range(309)]
+_LONG = 1 << 63  # C's long: strtol clamps an exponent to it
+
+
+def to_numeric_like(cells: list[str | None]) -> np.ndarray:
+    """The cells as ``pd.to_numeric(pd.Series(cells, dtype=object).str.strip(), errors="coerce")``
+    reads them (pandas 3.1), as floats, exactly; ``tests/checks/test_numbers.py`` compares the
+    two on many thousands of awkward cells.
+
+    What pandas accepts once the cell is stripped: ASCII digits with an optional sign, decimal
+    point and exponent ('1e3', '.5', '5.', ' 41.5 '), read correctly rounded (as Python's
+    ``float``), and 'inf' or 'infinity' in any case with an optional sign. Everything else is
+    NaN ('nan', '1_0', '1,000', Arabic-Indic digits, ''). Two quirks are kept: a leading '+' is
+    read by pandas' older routine (``_plus_decimal``), and when every cell is a whole number
+    that fits 64 bits pandas answers in integers, so '-0' is then 0, not -0.0.
+    """
+    stripped = ["" if cell is None else cell.strip() for cell in cells]
+    kinds = []  # True: whole, False: decimal, None: not a number
+    for text in stripped:
+        pattern = _PLUS_DECIMAL if text[:1] == "+" else _DECIMAL
+        if pattern.fullmatch(text):
+            kinds.append(not any(c in text for c in ".eE"))
+        else:
+            kinds.append(None)
+    whole = all(kinds)
+    if whole:
+        ints = [int(text) for text in stripped]
+        whole = all(-_LONG <= v < 2 * _LONG for v in ints) and not (
+            any(v < 0 for v in ints) and any(v >= _LONG for v in ints)
+        )
+    out = np.empty(len(stripped), dtype=float)
+    for i, (text, kind) in enumerate(zip(stripped, kinds, strict=True)):
+        if kind is None:
+            out[i] = _INFINITY.get(text.lower(), math.nan) if text.isascii() else math.nan
+        elif whole:
+            out[i] = float(int(text))
+        elif text[0] == "+":
+            out[i] = _plus_decimal(text)
+        else:
+            out[i] = float(text)
+    return out
+
+
+def _plus_decimal(text: str) -> float:
+    """pandas' reading of a number written with a leading '+': its first 17 significant digits
+    as an integer, then scaled by a power of ten (not always correctly rounded)."""
+    found = _PLUS_PARTS.fullmatch(text)
+    assert found is not None
+    whole, decimals, power = found.group(1), found.group(2) or "", found.group(3)
+    mantissa = digits = exponent = 0
+    for c in whole:
+        if digits < 17:
+            mantissa = mantissa * 10 + int(c)
+            digits += mantissa > 0  # leading zeros are not significant
+        else:
+            exponent += 1
+    taken = 0
+    for c in decimals:
+        if digits >= 17:
+            break
+        mantissa = mantissa * 10 + int(c)
+        digits += mantissa > 0
+        taken += 1
+    exponent -= taken
+    number = float(mantissa)
+    if power is not None:
+        n = min(max(int(power), -_LONG), _LONG - 1)
+        exponent = exponent + n if -_LONG <= exponent + n < _LONG else n
+    if exponent > 308:
+        return math.inf if number else 0.0
+    if exponent > 0:
+        return number * _POWERS[exponent]
+    if exponent < -308:
+        return 0.0 if exponent < -616 else number / _POWERS[-308 - exponent] / _POWERS[308]
+    return number / _POWERS[-exponent]
 
 
 def integers(chunk: Chunk, position: int) -> np.ndarray:

@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..arrow import from_numpy
 from ..publication import base_too_small, small_count
 from ..readers.table import Chunk
 from ..report.collector import Collector
@@ -73,14 +74,14 @@ class DisclosureCheck:
         threshold = measure.small_count_threshold
         if threshold:
             small = small_count(num, threshold)
-            for value, small_rows in by_value(pa.array(num[small].astype(np.int64)), rows[small]):
+            for value, small_rows in by_value(from_numpy(num[small].astype(np.int64)), rows[small]):
                 collector.add(
                     "small-count", field=self.numerator_field, rows=small_rows, value=value,
                     measure=f"'{measure.title}'", threshold=threshold, column_name="numerator",
                 )  # fmt: skip
         if measure.min_base:
             low = base_too_small(den, measure.min_base)
-            for value, low_rows in by_value(pa.array(den[low].astype(np.int64)), rows[low]):
+            for value, low_rows in by_value(from_numpy(den[low].astype(np.int64)), rows[low]):
                 collector.add(
                     "low-base", field=self.denominator_field, rows=low_rows, value=value,
                     measure=f"'{measure.title}'", threshold=measure.min_base,

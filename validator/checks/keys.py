@@ -11,12 +11,11 @@ even when rows repeat within a chunk) is read once.
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..arrow import from_numpy, scalar, to_numpy
 from .columns import text_buffers
 
 _VECTOR_BYTES = 64  # keys up to this long are hashed vectorised; longer ones one by one
@@ -35,11 +34,14 @@ def hash_text(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
         parts = [hash_text(c) for c in values.chunks]
         return np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
     if values.null_count:
-        values = pc.fill_null(values, "")
+        values = pc.coalesce(values, scalar(""))
     offsets, data = text_buffers(values)
     lengths = np.diff(offsets)
     hashes = _hash_short(offsets, lengths, data)
-    for i in np.flatnonzero(lengths > _VECTOR_BYTES):
+    long_keys = np.flatnonzero(lengths > _VECTOR_BYTES)
+    if len(long_keys):
+        import hashlib  # only for keys too long to hash vectorised (not at start-up)
+    for i in long_keys:
         text = data[offsets[i] : offsets[i + 1]].tobytes()
         hashes[i] = int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little")
     return hashes
@@ -188,7 +190,7 @@ class UniqueKey:
         pick = present & _isin_sorted(hash_text(keys) & self._mask, self._wanted)
         if pick.any():
             self._found_rows.append(rows[pick])
-            self._found_keys.append(keys.filter(pa.array(pick)))
+            self._found_keys.append(keys.filter(from_numpy(pick)))
 
     def confirm(self) -> None:
         """After ``recheck`` has seen every chunk: the suspects that really repeat a key are
@@ -196,7 +198,7 @@ class UniqueKey:
         if self._found_rows:
             rows = np.concatenate(self._found_rows)
             keys = pa.concat_arrays(self._found_keys)
-            codes = pc.dictionary_encode(keys).indices.to_numpy()
+            codes = to_numpy(pc.dictionary_encode(keys).indices)
             repeat = np.ones(len(codes), dtype=bool)
             repeat[np.unique(codes, return_index=True)[1]] = False  # each key's first row
             repeat &= np.isin(rows, np.concatenate(self._suspect_rows))
@@ -222,8 +224,8 @@ def _repeats_in_chunk(keys: pa.Array, where: np.ndarray, hashes: np.ndarray) -> 
     shared[:-1] |= same
     candidates = np.flatnonzero(shared)
     candidates = candidates[np.argsort(where[candidates], kind="stable")]  # in row order
-    texts = keys.take(pa.array(where[candidates]))
-    codes = pc.dictionary_encode(texts).indices.to_numpy()
+    texts = keys.take(from_numpy(where[candidates]))
+    codes = to_numpy(pc.dictionary_encode(texts).indices)
     later = np.ones(len(candidates), dtype=bool)
     later[np.unique(codes, return_index=True)[1]] = False  # the first row with each key
     repeat[candidates[later]] = True

@@ -17,6 +17,7 @@ finding that quotes the cell.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -24,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..arrow import from_numpy
 from ..readers.table import Chunk
 from ..report.collector import Collector
 from ..standard import Standard, SubmissionType
@@ -103,8 +105,18 @@ _RULES: list[tuple[str, str]] = [
 ]
 _CAUGHT = "privacy:caught"  # chunk cache: what ``prepare`` screened
 _SCREEN = "|".join(f"(?:{p})" for _, p in _RULES)
-_COMPILED = [(code, re.compile(p)) for code, p in _RULES]
-_DATE_ONLY = re.compile(rf"(?i:{_DATE})")
+
+
+@functools.cache
+def _compiled() -> list[tuple[str, re.Pattern[str]]]:
+    """The detectors as Python patterns, compiled when a cell is first caught (not at import:
+    compiling them costs more than checking a small clean return)."""
+    return [(code, re.compile(p)) for code, p in _RULES]
+
+
+@functools.cache
+def _date_only() -> re.Pattern[str]:
+    return re.compile(rf"(?i:{_DATE})")
 
 
 def mask(code: str, text: str) -> str:
@@ -128,7 +140,7 @@ def mask(code: str, text: str) -> str:
 
 def _mask_date(text: str) -> str:
     """The words before the date kept, the year kept, the day and month hidden."""
-    found = _DATE_ONLY.search(text)
+    found = _date_only().search(text)
     if not found:
         return re.sub(r"[0-9]", "*", text)
     date = found.group(0)
@@ -166,7 +178,7 @@ def find_personal(text: str) -> tuple[list[str], str]:
     with each piece of it masked; ([], text) when there is none."""
     codes: list[str] = []
     masked = text
-    for code, pattern in _COMPILED:
+    for code, pattern in _compiled():
         confirm = _CONFIRM.get(code)
         pieces = [m for m in pattern.finditer(masked) if confirm is None or confirm(m)]
         if not pieces:
@@ -239,7 +251,7 @@ class PrivacyCheck:
                 hits = bools(pc.match_substring_regex(col, _SCREEN)) & candidates
                 caught[name] = np.flatnonzero(hits)
             elif len(idx):
-                sparse.append((name, idx, col.take(pa.array(idx))))
+                sparse.append((name, idx, col.take(from_numpy(idx))))
         if sparse:
             cells = pa.concat_arrays([c for _, _, c in sparse])
             hits = bools(pc.match_substring_regex(cells, _SCREEN))

@@ -4,9 +4,10 @@ and uniqueness — the rules a stock Frictionless tool checks, with the same ver
 Speed comes from two paths. A vectorised *fast path* (pyarrow compute over a whole column)
 accepts the cells that are certainly valid: plain digits for integers, ISO dates that survive a
 round trip, values strictly inside a bound. Every other non-blank cell — normally a handful — is
-read by Frictionless's own cell reader for that field, so edge cases (' 3 ', '+3', '1_0', 'NaN',
-'2025-6-1') get exactly Frictionless's answer. The fast path may only ever accept a subset of
-what Frictionless accepts; ``tests/checks/test_schema_agreement.py`` holds it to that.
+read by Frictionless's own cell reader for that field (for this standard's fields, the same
+reader built without loading Frictionless: ``cells.py``), so edge cases (' 3 ', '+3', '1_0',
+'NaN', '2025-6-1') get exactly Frictionless's answer. The fast path may only ever accept a subset
+of what Frictionless accepts; ``tests/checks/test_schema_agreement.py`` holds it to that.
 
 Deliberate differences from Frictionless (also in the catalogue):
 - a duplicated key is one ``duplicate-key`` finding, not a ``unique`` and a ``primary-key`` error;
@@ -27,9 +28,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..arrow import from_numpy, scalar, texts, to_numpy
 from ..readers.table import Chunk
 from ..report.collector import Collector
 from ..standard import Field, Standard, SubmissionType
+from .cells import native_cell_reader
 from .columns import (
     KEY_SEP,
     CodeList,
@@ -87,7 +90,16 @@ def _frictionless_schema(descriptor: str) -> Any:
 
 
 def _cell_reader(descriptor: str, name: str) -> Callable[[Any], tuple[Any, dict | None]]:
-    """Frictionless's reader for one field's cells: its value, or the notes on what is wrong."""
+    """Frictionless's reader for one field's cells: its value, or the notes on what is wrong.
+
+    Built without Frictionless for the fields ``cells.native_cell_reader`` knows (every field of
+    this standard), so that a return with mistakes in it does not load Frictionless either.
+    """
+    schema = json.loads(descriptor)
+    field = next(f for f in schema.get("fields", []) if f.get("name") == name)
+    native = native_cell_reader(field, schema.get("missingValues", [""]))
+    if native is not None:
+        return native
     return _frictionless_schema(descriptor).get_field(name).create_cell_reader()
 
 
@@ -127,7 +139,7 @@ class FieldCheck:
             return
         doubtful = np.flatnonzero(present & ~self.accepted(chunk))
         if doubtful.size:
-            self.check_slowly(col.take(pa.array(doubtful)), chunk.rows[doubtful], collector)
+            self.check_slowly(col.take(from_numpy(doubtful)), chunk.rows[doubtful], collector)
 
     def accepted(self, chunk: Chunk) -> np.ndarray:
         """Cells that are present and certainly valid (cached: ``prepare`` may work it out)."""
@@ -152,11 +164,11 @@ class FieldCheck:
                     return np.zeros(len(col), dtype=bool)
                 ok &= bools(matched)
             if "maxLength" in cons:
-                ok &= bools(pc.less_equal(pc.utf8_length(col), cons["maxLength"]))
+                ok &= bools(pc.less_equal(pc.utf8_length(col), scalar(cons["maxLength"])))
             if "minLength" in cons:
-                ok &= bools(pc.greater_equal(pc.utf8_length(col), cons["minLength"]))
+                ok &= bools(pc.greater_equal(pc.utf8_length(col), scalar(cons["minLength"])))
             if "enum" in cons:
-                ok &= bools(pc.is_in(col, value_set=pa.array(cons["enum"], pa.string())))
+                ok &= bools(pc.is_in(col, value_set=texts(cons["enum"])))
             return ok
         if kind in ("integer", "number"):
             pattern = _INT_FAST if kind == "integer" else _NUMBER_FAST
@@ -166,7 +178,7 @@ class FieldCheck:
             bounds = [name for name in _BOUNDS if name in cons]
             if bounds and ok.any():
                 target = pa.int64() if kind == "integer" else pa.float64()
-                values = pc.cast(pc.if_else(pa.array(ok), col, "0"), target).to_numpy()
+                values = to_numpy(pc.cast(pc.if_else(from_numpy(ok), col, scalar("0")), target))
                 for name in bounds:
                     limit = cons[name]
                     ok &= _BOUNDS[name][1](values, limit) & (values != limit)
@@ -246,7 +258,7 @@ class SchemaCheck:
         coded = coded_fields(standard, sub)
         self.single = [(fk, coded[fk.fields[0]]) for fk in sub.foreign_keys if len(fk.fields) == 1]
         self.foreign = [
-            (fk, pa.array(sorted(reference_keys(standard, fk.resource, fk.reference_fields))))
+            (fk, texts(sorted(reference_keys(standard, fk.resource, fk.reference_fields))))
             for fk in sub.foreign_keys
             if len(fk.fields) > 1
         ]
@@ -319,8 +331,8 @@ class SchemaCheck:
             col = self._column(chunk, name)
             blank = blank_mask(chunk, self.positions[name], self.missing)
             all_blank &= blank
-            cols.append(col if only_empty else pc.if_else(pa.array(blank), "", col))
-        joined = cols[0] if len(cols) == 1 else pc.binary_join_element_wise(*cols, KEY_SEP)
+            cols.append(col if only_empty else pc.if_else(from_numpy(blank), scalar(""), col))
+        joined = cols[0] if len(cols) == 1 else pc.binary_join_element_wise(*cols, scalar(KEY_SEP))
         return joined, all_blank
 
     def _check_coded(self, chunk: Chunk, fk: Any, codes: CodeList, collector: Collector):
@@ -344,7 +356,7 @@ class SchemaCheck:
 
     def _report_bad_keys(self, fk: Any, joined: pa.Array, bad: np.ndarray, rows, collector):
         idx = np.flatnonzero(bad)
-        for value, value_rows in by_value(joined.take(pa.array(idx)), rows[idx]):
+        for value, value_rows in by_value(joined.take(from_numpy(idx)), rows[idx]):
             self._report_foreign_key(fk, value, value_rows, collector)
 
     def _report_foreign_key(self, fk: Any, value: str, rows: np.ndarray, collector: Collector):

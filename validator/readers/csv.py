@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from ..arrow import texts
 from ..catalogue.inputs import InputError
 from ..standard import Standard, load_standard
 from . import table as _table
@@ -301,7 +302,5 @@ def _batches(reader: Any) -> Iterator[pa.RecordBatch]:
 def _chunk(table: pa.Table, rows: np.ndarray) -> Chunk:
     """One chunk of contiguous columns (one buffer each: the checks run faster on them)."""
     table = table.combine_chunks()
-    arrays = [
-        col.chunk(0) if col.num_chunks else pa.array([], pa.string()) for col in table.columns
-    ]
+    arrays = [col.chunk(0) if col.num_chunks else texts([]) for col in table.columns]
     return Chunk(rows=rows, arrays=arrays)

@@ -9,9 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import IO, Any
 
@@ -99,6 +97,9 @@ def rewindable(fh: IO[bytes]) -> IO[bytes]:
             return fh
     except (AttributeError, OSError, ValueError):
         pass
+    import shutil
+    import tempfile  # (only for a stream that cannot seek: not loaded at start-up)
+
     copy = tempfile.SpooledTemporaryFile(max_size=64 << 20)  # noqa: SIM115 (caller reads it)
     shutil.copyfileobj(fh, copy)
     copy.seek(0)
