@@ -4,6 +4,10 @@
 dtype=object).str.strip(), errors="coerce")`` so that a CSV validation needs no pandas. It must
 give the very same floats (sign of zero included) for any batch of cells, since the weights'
 total and median and the numerators and denominators are read through it.
+
+The reference is pandas 3, whose reading the validator had before it stopped loading pandas:
+pandas 2.2 reads a few out-of-range and oddly spaced cells differently, so the comparisons skip
+there (``make test-lowest``); the validator's own reading no longer depends on pandas at all.
 """
 
 from __future__ import annotations
@@ -17,6 +21,11 @@ import pyarrow as pa
 import pytest
 
 from validator.checks.columns import numbers, to_numeric_like
+
+REFERENCE = pytest.mark.skipif(
+    int(pd.__version__.split(".")[0]) < 3,
+    reason=f"the reference is pandas 3's reading; pandas {pd.__version__} differs on a few cells",
+)
 
 
 def _pandas(cells: list[str]) -> np.ndarray:
@@ -43,6 +52,7 @@ AWKWARD = [
 ]  # fmt: skip
 
 
+@REFERENCE
 @pytest.mark.parametrize("cell", AWKWARD)
 def test_each_awkward_cell_alone_and_among_others(cell):
     for batch in ([cell], [cell, "x"], [cell, "7"], [cell, "-0", "+5"]):
@@ -58,6 +68,7 @@ PARTS = [
 ]  # fmt: skip
 
 
+@REFERENCE
 @pytest.mark.parametrize("seed", range(4))
 def test_random_batches_read_as_pandas_reads_them(seed):
     rng = random.Random(seed)
