@@ -21,3 +21,12 @@ def test_dates_must_be_iso(check, survey, only):
     frame = survey(changes={(0, "interview_date"): "01/06/2025"})
     finding = only(check(frame), "type-error")
     assert finding.field == "interview_date" and finding.column == "D"
+
+
+def test_a_signalling_nan_weight_is_a_finding_not_a_crash(check, survey):
+    """'sNaN' stops stock Frictionless with an error; an officer gets the same finding as 'NaN'."""
+    frame = survey().astype(str)
+    frame.loc[2, "weight"] = "sNaN"
+    frame.loc[5, "weight"] = "NaN"
+    found = [f for f in check(frame).findings if f.field == "weight"]
+    assert [(f.code, f.rows) for f in found] == [("out-of-range", [4, 7])]

@@ -73,9 +73,12 @@ def _read_integer(cell: Any) -> Any:
 def _read_number(cell: Any) -> Any:
     if isinstance(cell, str):
         try:
-            return Decimal(cell.strip())
+            number = Decimal(cell.strip())
         except Exception:
             return None
+        # A signalling NaN ('sNaN') would stop any comparison with an error (Frictionless itself
+        # stops there); it is read as the quiet NaN it stands for, so it meets the same checks.
+        return Decimal(str(number).replace("sNaN", "NaN")) if number.is_snan() else number
     if isinstance(cell, Decimal):
         return cell
     if cell is True or cell is False:
