@@ -22,7 +22,7 @@ from flask import (
     url_for,
 )
 
-from . import db, passwords, times
+from . import audit, db, passwords, times
 from .forms import SignInForm, SignOutForm
 
 bp = Blueprint("auth", __name__)
@@ -121,7 +121,7 @@ def sign_in() -> Any:
                 session.clear()
                 now = time.time()
                 session.update(user_id=user["id"], signed_in_at=now, last_seen=now)
-                db.log_event(conn, user["id"], "signed-in")
+                audit.log(conn, "signed-in", user_id=user["id"], borough=user["borough"])
                 return redirect(_safe_next(request.args.get("next")))
             db.record_login_failure(conn, email, time.time())
             problem = "Enter a correct email address and password"
@@ -133,7 +133,7 @@ def sign_in() -> Any:
 def sign_out() -> Any:
     form = SignOutForm()
     if form.validate_on_submit() and g.user is not None:
-        db.log_event(db.get_db(), g.user["id"], "signed-out")
+        audit.log(db.get_db(), "signed-out")
     session.clear()
     flash("You have signed out.")
     return redirect(url_for("auth.sign_in"))

@@ -1,4 +1,7 @@
-"""The only module that speaks SQL: the connection, ordered migrations and named queries.
+"""The database: the connection, ordered migrations, the shared query helpers and core queries.
+
+Users, rounds and submissions are queried here; a newer subject keeps its queries in its own
+module (``audit.py`` for the audit log) and uses ``rows``, ``row`` and ``insert`` from here.
 
 SQLite in WAL mode is shared by every gunicorn worker. Connections run in autocommit
 (``isolation_level=None``) and every write starts with ``BEGIN IMMEDIATE``, so a write takes the
@@ -11,13 +14,15 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 import sqlite_utils
 from flask import Flask, current_app, g
+
+from . import audit
+from .times import now
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -77,12 +82,17 @@ MIGRATIONS: list[str] = [
         detail TEXT NOT NULL DEFAULT ''
     );
     """,
+    # The audit log says from which address and for which borough, and can only grow.
+    """
+    ALTER TABLE events ADD COLUMN borough TEXT;
+    ALTER TABLE events ADD COLUMN address TEXT;
+    CREATE INDEX events_borough ON events (borough, id);
+    CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    """,
 ]
-
-
-def now() -> str:
-    """The current time in UTC as ISO 8601 with seconds, the form every table stores."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
@@ -114,12 +124,22 @@ def migrate(conn: sqlite3.Connection) -> int:
     with write(conn):
         done = conn.execute("PRAGMA user_version").fetchone()[0]
         for number, script in enumerate(MIGRATIONS[done:], start=done + 1):
-            for statement in script.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            for statement in statements(script):
+                conn.execute(statement)
             conn.execute(f"PRAGMA user_version={number}")
             applied += 1
     return applied
+
+
+def statements(script: str) -> Iterator[str]:
+    """Split a migration into statements, keeping a trigger's ``BEGIN … END`` body whole."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                yield pending.strip()
+            pending = ""
 
 
 def get_db() -> sqlite3.Connection:
@@ -154,16 +174,16 @@ def init_db_command() -> None:
     click.echo(f"Database ready at {current_app.config['DATABASE']} (schema version {version}).")
 
 
-def _rows(conn: sqlite3.Connection, sql: str, args: Any = ()) -> list[dict[str, Any]]:
+def rows(conn: sqlite3.Connection, sql: str, args: Any = ()) -> list[dict[str, Any]]:
     return list(sqlite_utils.Database(conn).query(sql, args))
 
 
-def _row(conn: sqlite3.Connection, sql: str, args: Any = ()) -> dict[str, Any] | None:
-    found = _rows(conn, sql, args)
+def row(conn: sqlite3.Connection, sql: str, args: Any = ()) -> dict[str, Any] | None:
+    found = rows(conn, sql, args)
     return found[0] if found else None
 
 
-def _insert(conn: sqlite3.Connection, table: str, record: dict[str, Any]) -> int:
+def insert(conn: sqlite3.Connection, table: str, record: dict[str, Any]) -> int:
     """Insert inside the caller's transaction (sqlite-utils' insert would commit it early)."""
     columns = ", ".join(record)
     marks = ", ".join("?" for _ in record)
@@ -178,7 +198,7 @@ def create_user(
     conn: sqlite3.Connection, email: str, password_hash: str, role: str, borough: str | None
 ) -> int:
     with write(conn):
-        return _insert(
+        return insert(
             conn,
             "users",
             {
@@ -192,15 +212,15 @@ def create_user(
 
 
 def user_by_email(conn: sqlite3.Connection, email: str) -> dict[str, Any] | None:
-    return _row(conn, "SELECT * FROM users WHERE email = ?", (email.strip(),))
+    return row(conn, "SELECT * FROM users WHERE email = ?", (email.strip(),))
 
 
 def user_by_id(conn: sqlite3.Connection, user_id: int) -> dict[str, Any] | None:
-    return _row(conn, "SELECT * FROM users WHERE id = ?", (user_id,))
+    return row(conn, "SELECT * FROM users WHERE id = ?", (user_id,))
 
 
 def users(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    return _rows(conn, "SELECT * FROM users ORDER BY role, borough, email")
+    return rows(conn, "SELECT * FROM users ORDER BY role, borough, email")
 
 
 def set_password_hash(conn: sqlite3.Connection, user_id: int, password_hash: str) -> None:
@@ -221,8 +241,10 @@ def login_failures_since(conn: sqlite3.Connection, email: str, since: float) -> 
 
 
 def record_login_failure(conn: sqlite3.Connection, email: str, at: float) -> None:
+    """Count a failed sign-in for throttling and write it to the audit log, in one transaction."""
     with write(conn):
         conn.execute("INSERT INTO login_failures (email, at) VALUES (?, ?)", (email.strip(), at))
+        audit.record(conn, "sign-in-failed", f"email {email.strip()}", user_id=None)
 
 
 def clear_login_failures(conn: sqlite3.Connection, email: str) -> None:
@@ -236,8 +258,8 @@ def clear_login_failures(conn: sqlite3.Connection, email: str) -> None:
 def create_round(conn: sqlite3.Connection, values: dict[str, Any], user_id: int | None) -> int:
     record = {**values, "types": json.dumps(list(values["types"]))}
     with write(conn):
-        pk = _insert(conn, "rounds", {**record, "created_by": user_id, "created_at": now()})
-        _event(conn, user_id, "round-opened", f"round {pk}: {values['name']}")
+        pk = insert(conn, "rounds", {**record, "created_by": user_id, "created_at": now()})
+        audit.record(conn, "round-opened", f"round {pk}: {values['name']}", user_id=user_id)
     return pk
 
 
@@ -248,17 +270,17 @@ def _round(row: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def round_by_id(conn: sqlite3.Connection, round_id: int) -> dict[str, Any] | None:
-    return _round(_row(conn, "SELECT * FROM rounds WHERE id = ?", (round_id,)))
+    return _round(row(conn, "SELECT * FROM rounds WHERE id = ?", (round_id,)))
 
 
 def rounds(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    found = _rows(conn, "SELECT * FROM rounds ORDER BY closes_on DESC, id DESC")
+    found = rows(conn, "SELECT * FROM rounds ORDER BY closes_on DESC, id DESC")
     return [_round(r) for r in found]  # type: ignore[misc]
 
 
 def open_rounds(conn: sqlite3.Connection, today: str) -> list[dict[str, Any]]:
     """Rounds taking uploads on ``today`` (ISO date): opened and not yet closed."""
-    found = _rows(
+    found = rows(
         conn,
         "SELECT * FROM rounds WHERE opens_on <= ? AND closes_on >= ? ORDER BY closes_on, id",
         (today, today),
@@ -289,15 +311,27 @@ def add_submission(conn: sqlite3.Connection, values: dict[str, Any]) -> int:
                 " AND type = ? AND status = 'accepted' RETURNING id",
                 key,
             ).fetchall()
-            for row in superseded:
-                _event(conn, values["uploaded_by"], "superseded", f"submission {row[0]}")
-        pk = _insert(conn, "submissions", {**values, "version": version, "uploaded_at": now()})
-        _event(conn, values["uploaded_by"], f"upload-{values['status']}", f"submission {pk}")
+            for found in superseded:
+                audit.record(
+                    conn,
+                    "superseded",
+                    f"submission {found[0]}",
+                    user_id=values["uploaded_by"],
+                    borough=values["borough"],
+                )
+        pk = insert(conn, "submissions", {**values, "version": version, "uploaded_at": now()})
+        audit.record(
+            conn,
+            f"upload-{values['status']}",
+            f"submission {pk}",
+            user_id=values["uploaded_by"],
+            borough=values["borough"],
+        )
     return pk
 
 
 def submission_by_id(conn: sqlite3.Connection, submission_id: int) -> dict[str, Any] | None:
-    return _row(conn, "SELECT * FROM submissions WHERE id = ?", (submission_id,))
+    return row(conn, "SELECT * FROM submissions WHERE id = ?", (submission_id,))
 
 
 def submissions_for(
@@ -309,28 +343,8 @@ def submissions_for(
     if borough is not None:
         sql += " AND borough = ?"
         args.append(borough)
-    return _rows(conn, sql + " ORDER BY id DESC", args)
+    return rows(conn, sql + " ORDER BY id DESC", args)
 
 
 def submissions_with_sha256(conn: sqlite3.Connection, sha256: str) -> list[dict[str, Any]]:
-    return _rows(conn, "SELECT * FROM submissions WHERE sha256 = ? ORDER BY id", (sha256,))
-
-
-# Audit -----------------------------------------------------------------------------------------
-
-
-def _event(conn: sqlite3.Connection, user_id: int | None, action: str, detail: str) -> None:
-    conn.execute(
-        "INSERT INTO events (at, user_id, action, detail) VALUES (?, ?, ?, ?)",
-        (now(), user_id, action, detail),
-    )
-
-
-def log_event(conn: sqlite3.Connection, user_id: int | None, action: str, detail: str = "") -> None:
-    """Record who did what and when (sign-ins, uploads, admin actions)."""
-    with write(conn):
-        _event(conn, user_id, action, detail)
-
-
-def events(conn: sqlite3.Connection, limit: int = 100) -> list[dict[str, Any]]:
-    return _rows(conn, "SELECT * FROM events ORDER BY id DESC LIMIT ?", (limit,))
+    return rows(conn, "SELECT * FROM submissions WHERE sha256 = ? ORDER BY id", (sha256,))

@@ -31,3 +31,8 @@ def stamp(iso: str) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return f"{long_date(moment.astimezone(LONDON).date())} at {clock(moment)}"
+
+
+def now() -> str:
+    """The current time in UTC as ISO 8601 with seconds, the form every table stores."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
