@@ -33,6 +33,7 @@ class ListedChoice(SelectField):
         self.message = message
 
     def pre_validate(self, form: Form) -> None:
+        self.data = self.data or ""  # left out of the address: no filter
         if self.data not in {value for value, _label in self.choices}:
             raise ValidationError(self.message)
 
