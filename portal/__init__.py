@@ -12,7 +12,19 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from . import auth, cli, config, db, errors, rounds, security, submissions, times
+from . import (
+    audit_log,
+    auth,
+    cli,
+    config,
+    data_collection,
+    db,
+    errors,
+    rounds,
+    security,
+    submissions,
+    times,
+)
 
 csrf = CSRFProtect()
 
@@ -35,6 +47,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(rounds.bp)
     app.register_blueprint(submissions.bp)
+    app.register_blueprint(data_collection.bp)
+    app.register_blueprint(audit_log.bp)
     app.add_url_rule("/healthz", "healthz", healthz)
     app.jinja_env.filters.update(
         long_date=times.long_date,

@@ -60,12 +60,72 @@ def log(conn: sqlite3.Connection, action: str, detail: str = "", **who: Any) -> 
     conn.execute("COMMIT")
 
 
-def entries(conn: sqlite3.Connection, limit: int = 100) -> list[dict[str, Any]]:
-    """The latest entries, newest first, with the email of who acted."""
+def _where(
+    borough: str | None,
+    email: str | None,
+    action: str | None,
+    since: str | None,
+    until: str | None,
+) -> tuple[str, list[Any]]:
+    """The WHERE clause for the filters given (None: no filter); times are stored UTC ISO."""
+    tests, args = [], []
+    for test, value in (
+        ("events.borough = ?", borough),
+        ("users.email = ?", email),
+        ("events.action = ?", action),
+        ("events.at >= ?", since),
+        ("events.at < ?", until),
+    ):
+        if value:
+            tests.append(test)
+            args.append(value)
+    return (" WHERE " + " AND ".join(tests) if tests else ""), args
+
+
+_FROM = " FROM events LEFT JOIN users ON users.id = events.user_id"
+
+
+def entries(
+    conn: sqlite3.Connection,
+    limit: int | None = 100,
+    *,
+    offset: int = 0,
+    borough: str | None = None,
+    email: str | None = None,
+    action: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> list[dict[str, Any]]:
+    """Entries newest first, with the email of who acted, narrowed by any filters given.
+
+    ``since`` (inclusive) and ``until`` (exclusive) are UTC ISO timestamps; ``limit=None`` is all.
+    """
+    where, args = _where(borough, email, action, since, until)
     cur = conn.execute(
-        "SELECT events.*, users.email FROM events LEFT JOIN users ON users.id = events.user_id"
-        " ORDER BY events.id DESC LIMIT ?",
-        (limit,),
+        "SELECT events.*, users.email"
+        + _FROM
+        + where
+        + " ORDER BY events.id DESC LIMIT ? OFFSET ?",
+        (*args, -1 if limit is None else limit, offset),
     )
     names = [c[0] for c in cur.description]
     return [dict(zip(names, found, strict=True)) for found in cur.fetchall()]
+
+
+def count(
+    conn: sqlite3.Connection,
+    *,
+    borough: str | None = None,
+    email: str | None = None,
+    action: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> int:
+    """How many entries the same filters as ``entries`` match."""
+    where, args = _where(borough, email, action, since, until)
+    return conn.execute("SELECT count(*)" + _FROM + where, args).fetchone()[0]
+
+
+def actions(conn: sqlite3.Connection) -> list[str]:
+    """Every action the log holds, for a filter's choices (the log, not a list in code, says)."""
+    return [r[0] for r in conn.execute("SELECT DISTINCT action FROM events ORDER BY action")]

@@ -92,6 +92,24 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     """,
+    # The data-collection audit: how each borough holds each measure (holdings.py). Answers are
+    # kept, not overwritten: the latest per (borough, measure) is the current one.
+    """
+    CREATE TABLE holdings (
+        id INTEGER PRIMARY KEY,
+        borough TEXT NOT NULL,
+        measure TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('survey', 'service', 'none')),
+        survey_name TEXT,
+        survey_year INTEGER,
+        sample_size INTEGER,
+        wording TEXT CHECK (wording IN ('yes', 'partly', 'no')),
+        system_name TEXT,
+        answered_by INTEGER NOT NULL REFERENCES users (id),
+        answered_at TEXT NOT NULL
+    );
+    CREATE INDEX holdings_latest ON holdings (borough, measure, id);
+    """,
 ]
 
 

@@ -21,7 +21,7 @@ from flask import (
     url_for,
 )
 
-from . import checking, db, intake, store, times
+from . import audit, checking, db, intake, store, times
 from .auth import roles_required
 from .forms import UploadForm
 from .report_view import ReportView
@@ -30,6 +30,14 @@ from .rounds import borough_names, type_titles
 bp = Blueprint("submissions", __name__)
 
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _log_download(what: str, submission: dict[str, Any]) -> None:
+    """A download of a submission is logged under the submission's borough, whoever fetched it."""
+    audit.log(
+        db.get_db(), f"downloaded-{what}", f"submission {submission['id']}",
+        borough=submission["borough"],
+    )  # fmt: skip
 
 
 def visible(submission_id: int) -> dict[str, Any]:
@@ -129,6 +137,7 @@ def report_json(submission_id: int) -> Any:
         "report": json.loads(submission["report"]) if submission["report"] else None,
         "input_error": json.loads(submission["input_error"]) if submission["input_error"] else None,
     }
+    _log_download("report", submission)
     return Response(
         json.dumps(body, indent=2),
         mimetype="application/json",
@@ -143,6 +152,7 @@ def original(submission_id: int) -> Any:
     submission = visible(submission_id)
     data = store.read(current_app.config["FILES"], submission["sha256"])
     suffix = checking.safe_name(submission["filename"]).removeprefix("upload") or ".bin"
+    _log_download("file", submission)
     return Response(
         data,
         mimetype="application/octet-stream",
@@ -172,6 +182,7 @@ def annotated(submission_id: int) -> Any:
     )
     if outcome.annotated is None:
         abort(404)
+    _log_download("marked-workbook", submission)
     return Response(
         outcome.annotated,
         mimetype=XLSX_MEDIA,
