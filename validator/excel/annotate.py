@@ -24,10 +24,11 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..catalogue.inputs import InputError
@@ -56,10 +57,15 @@ PROBLEMS_HEADER = [
     "Rows",
     "Go to",
 ]
+PROBLEMS_WIDTHS = [9, 20, 7, 8, 18, 18, 45, 45, 8, 14, 12]
+"""Column widths of the Problems sheet: narrow enough to print landscape at a readable size."""
+_WRAP = Alignment(wrap_text=True, vertical="top")
 MAX_ROWS_TEXT = 2_000
 """The longest list of rows written in one cell of the Problems sheet (Excel's limit is 32,767)."""
 MAX_ANNOTATE_ROWS = 50_000
 """A workbook is loaded whole to be copied; beyond this many rows, the HTML report is the way."""
+PRINT_NOTE = "Each marked cell's reason: the Message and Hint on its row here."
+"""The Problems sheet's printed footer, so a printout explains itself."""
 
 
 def annotate(
@@ -165,16 +171,35 @@ def _load(source: Path) -> Workbook:
 
 
 def _save(workbook: Workbook, output: Path) -> None:
-    """Write through a temporary file, so a failure never leaves half a workbook at ``output``."""
+    """Write through a temporary file, so a failure never leaves half a workbook at ``output``.
+
+    ``mkstemp`` makes its file readable by its owner only (0o600); the finished workbook gets
+    the permissions any new file gets (0o666 less the umask), as a file saved by Excel would.
+    """
     output.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=output.parent)
     os.close(handle)
     try:
         workbook.save(temporary)
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, output)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux says it (``/proc``)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)  # elsewhere: the only portable way to read it is to set it
+    os.umask(mask)
+    return mask
 
 
 def _mark_cells(sheet: Worksheet, findings: Iterable[Finding], header_row: int) -> None:
@@ -264,9 +289,30 @@ def _write_problems(workbook: Workbook, data: Worksheet, report: Report, header_
     problems.freeze_panes = "A2"
     last = get_column_letter(len(PROBLEMS_HEADER))
     problems.auto_filter.ref = f"A1:{last}{max(2, len(report.findings) + 1)}"
-    widths = [10, 24, 7, 8, 24, 24, 60, 60, 11, 20, 12]
-    for index, width in enumerate(widths, start=1):
+    for index, width in enumerate(PROBLEMS_WIDTHS, start=1):
         problems.column_dimensions[get_column_letter(index)].width = width
+    _printable(problems)
+    _print_comments(data)
+
+
+def _printable(problems: Worksheet) -> None:
+    """On paper: text wrapped in its column, the heading row on every page, one page wide."""
+    for row in problems.iter_rows():
+        for cell in row:
+            cell.alignment = _WRAP
+    problems.print_title_rows = "1:1"
+    problems.page_setup.orientation = "landscape"
+    problems.page_setup.fitToWidth = 1
+    problems.page_setup.fitToHeight = 0  # as many pages tall as it needs
+    problems.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    problems.print_options.gridLines = True
+    problems.oddFooter.left.text = PRINT_NOTE
+    problems.oddFooter.right.text = "Page &P of &N"
+
+
+def _print_comments(data: Worksheet) -> None:
+    """Print every comment (each marked cell's reason) on pages after the data sheet's own."""
+    data.page_setup.cellComments = "atEnd"
 
 
 def _put_text(cell: Any, value: Any) -> None:
