@@ -37,7 +37,8 @@ TABLE_ROWS = 50_000
 """The rows a return can fill with the drop-downs and input messages in place. Excel keeps them
 on every row of the sheet, but LibreOffice, saving as .xlsx, keeps a cell's settings only down to
 1,000 rows below the last cell holding something; a note on the cell below the table's last row
-holds the table open that far. As many rows as a marked workbook can carry (``MAX_ANNOTATE_ROWS``)."""
+holds the table open that far. As many rows as a marked workbook can carry
+(``MAX_ANNOTATE_ROWS``)."""
 END_NOTE = (
     "The end of the table: the drop-down lists and input messages run down to this row "
     "({rows:,} rows of data). Leave this cell empty."
