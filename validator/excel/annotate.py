@@ -60,6 +60,10 @@ PROBLEMS_HEADER = [
 PROBLEMS_WIDTHS = [9, 20, 7, 8, 18, 18, 45, 45, 8, 14, 12]
 """Column widths of the Problems sheet: narrow enough to print landscape at a readable size."""
 _WRAP = Alignment(wrap_text=True, vertical="top")
+LINE_HEIGHT = 15.0
+"""Points per line of 11-point text."""
+MAX_ROW_HEIGHT = 409.0
+"""Excel's tallest row, in points."""
 MAX_ROWS_TEXT = 2_000
 """The longest list of rows written in one cell of the Problems sheet (Excel's limit is 32,767)."""
 MAX_ANNOTATE_ROWS = 50_000
@@ -298,8 +302,13 @@ def _write_problems(workbook: Workbook, data: Worksheet, report: Report, header_
 def _printable(problems: Worksheet) -> None:
     """On paper: text wrapped in its column, the heading row on every page, one page wide."""
     for row in problems.iter_rows():
+        lines = 1
         for cell in row:
             cell.alignment = _WRAP
+            width = PROBLEMS_WIDTHS[cell.column - 1] if cell.column <= len(PROBLEMS_WIDTHS) else 0
+            lines = max(lines, _lines(cell.value, width))
+        if lines > 1:  # a height of its own: programs differ in growing a row to fit its text
+            problems.row_dimensions[row[0].row].height = min(LINE_HEIGHT * lines, MAX_ROW_HEIGHT)
     problems.print_title_rows = "1:1"
     problems.page_setup.orientation = "landscape"
     problems.page_setup.fitToWidth = 1
@@ -308,6 +317,14 @@ def _printable(problems: Worksheet) -> None:
     problems.print_options.gridLines = True
     problems.oddFooter.left.text = PRINT_NOTE
     problems.oddFooter.right.text = "Page &P of &N"
+
+
+def _lines(value: Any, width: float) -> int:
+    """How many lines ``value`` takes wrapped in a column ``width`` characters wide (at most)."""
+    if value is None or not width:
+        return 1
+    per_line = max(int(width) - 2, 1)  # a little room for words that do not fill a line
+    return sum(max(1, -(-len(part) // per_line)) for part in str(value).split("\n"))
 
 
 def _print_comments(data: Worksheet) -> None:
