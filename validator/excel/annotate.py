@@ -34,9 +34,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..catalogue.inputs import InputError
 from ..engine import validate
 from ..readers.archive import looks_like_workbook
+from ..readers.source import read_table
 from ..readers.workbook import read_xlsx
 from ..report.finding import Finding
 from ..report.model import Report
+from .xlsx_copy import copied_format, write_xlsx_copy
 
 ERROR_FILL = "FFC7CE"
 """Excel's own light red ("Bad") for cells with an error."""
@@ -64,6 +66,16 @@ LINE_HEIGHT = 15.0
 """Points per line of 11-point text."""
 MAX_ROW_HEIGHT = 409.0
 """Excel's tallest row, in points."""
+COPIED_NOTE = (
+    "Your return is an .{kind} workbook, so this marked copy is an Excel workbook (.xlsx), "
+    "which LibreOffice Calc and Excel both open. It holds your values at the same cells; "
+    "formatting, formulas and comments were not copied. Correct your own .{kind} file."
+)
+"""Said on the Problems sheet of the copy of an .ods or .xls workbook, and by the CLI."""
+TRUNCATED_NOTE = (
+    "The validator stopped listing new kinds of problem at its limit, so there may be more. "
+    "Fix these, then check the file again."
+)
 MAX_ROWS_TEXT = 2_000
 """The longest list of rows written in one cell of the Problems sheet (Excel's limit is 32,767)."""
 MAX_ANNOTATE_ROWS = 50_000
@@ -88,27 +100,58 @@ def annotate(
     ``InputError`` for a CSV, an unreadable or unsafe workbook, a sheet too large to load whole,
     or an ``output`` that would overwrite ``source``.
     """
-    source, output = Path(source), Path(output)
+    source, output = Path(source), marked_path(source, output)
     _check_paths(source, output)
     if report is None:
         report = validate(source, sheet=sheet, all_rows=True, **validate_options)
     else:
         _check_report(report)
-    header_row = _header_row(source, report.sheet)
+    copied = copied_format(source)
+    if copied is None:
+        _mark(source, output, report, _header_row(source, report.sheet))
+        return report
+    _check_safe(source, report.sheet)  # before python-calamine reads every sheet
+    with tempfile.TemporaryDirectory(prefix="lsids-marked-") as folder:
+        book = write_xlsx_copy(source, Path(folder) / "copy.xlsx")
+        _mark(book, output, report, _header_row(book, report.sheet), copied_from=copied)
+    return report
+
+
+def marked_path(source: str | Path, output: str | Path) -> Path:
+    """Where the marked copy of ``source`` is written: ``output``, except that the copy of an
+    .ods or .xls workbook is an .xlsx, so an ``output`` not ending .xlsx gets that ending."""
+    output = Path(output)
+    source = Path(source)
+    if source.is_file() and copied_format(source) and output.suffix.lower() != ".xlsx":
+        return output.with_suffix(".xlsx")
+    return output
+
+
+def copied_note(source: str | Path) -> str | None:
+    """What to tell the officer when the marked copy is not in their workbook's own format."""
+    source = Path(source)
+    copied = copied_format(source) if source.is_file() else None
+    return COPIED_NOTE.format(kind=copied) if copied else None
+
+
+def _mark(
+    book: Path, output: Path, report: Report, header_row: int, copied_from: str | None = None
+) -> None:
+    """Load ``book`` (the workbook, or its .xlsx copy), mark it and save it at ``output``."""
     if report.summary.get("rows", 0) > MAX_ANNOTATE_ROWS:
         raise InputError(
             "annotate-too-many-rows",
             rows=f"{report.summary['rows']:,}",
             most=f"{MAX_ANNOTATE_ROWS:,}",
         )
-    workbook = _load(source)
+    workbook = _load(book)
     if report.sheet not in workbook.sheetnames:
         raise InputError("annotate-sheet-missing", sheet=report.sheet)
     data = workbook[report.sheet]
     _mark_cells(data, report.findings, header_row)
-    _write_problems(workbook, data, report, header_row)
+    note = COPIED_NOTE.format(kind=copied_from) if copied_from else None
+    _write_problems(workbook, data, report, header_row, note)
     _save(workbook, output)
-    return report
 
 
 def finding_cells(finding: Finding, header_row: int = 1) -> list[str]:
@@ -142,13 +185,21 @@ def _not_a_workbook() -> InputError:
 
 
 def _check_report(report: Report) -> None:
-    if report.format != "xlsx" or report.sheet is None:
+    if report.format == "csv" or report.sheet is None:
         raise _not_a_workbook()
     if any(f.truncated for f in report.findings):
         raise ValueError(
             "annotate() needs a report that lists every row of a repeated finding: make it with "
             "validate(source, ..., all_rows=True), or leave report out."
         )
+
+
+def _check_safe(source: Path, sheet: str | None) -> None:
+    """Have the validator's own reader for the format check the file (size, archive, parts)."""
+    table = read_table(source, sheet=sheet)
+    close = getattr(table.chunks, "close", None)
+    if close:
+        close()
 
 
 def _header_row(source: Path, sheet: str | None) -> int:
@@ -256,8 +307,11 @@ def problems_sheet_name(workbook: Workbook) -> str:
     return name
 
 
-def _write_problems(workbook: Workbook, data: Worksheet, report: Report, header_row: int) -> None:
-    """Add the Problems sheet after the data sheet, one row per finding in the report's order."""
+def _write_problems(
+    workbook: Workbook, data: Worksheet, report: Report, header_row: int, note: str | None = None
+) -> None:
+    """Add the Problems sheet after the data sheet, one row per finding in the report's order,
+    then any ``note`` below them."""
     active = workbook.active
     problems = workbook.create_sheet(problems_sheet_name(workbook), workbook.index(data) + 1)
     workbook.active = workbook.index(active)
@@ -284,12 +338,6 @@ def _write_problems(workbook: Workbook, data: Worksheet, report: Report, header_
             _link(problems.cell(number, len(values) + 1), data.title, _anchor(data, cells[0]))
     if not report.findings:
         problems.cell(2, 1, "No problems found.")
-    if report.summary.get("truncated"):
-        note = problems.cell(len(report.findings) + 3, 1)
-        note.value = (
-            "The validator stopped listing new kinds of problem at its limit, so there may be "
-            "more. Fix these, then check the file again."
-        )
     problems.freeze_panes = "A2"
     last = get_column_letter(len(PROBLEMS_HEADER))
     problems.auto_filter.ref = f"A1:{last}{max(2, len(report.findings) + 1)}"
@@ -297,6 +345,24 @@ def _write_problems(workbook: Workbook, data: Worksheet, report: Report, header_
         problems.column_dimensions[get_column_letter(index)].width = width
     _printable(problems)
     _print_comments(data)
+    below = len(report.findings) + 3
+    if report.summary.get("truncated"):
+        _note(problems, below, TRUNCATED_NOTE)
+        below += 1
+    if note:
+        _note(problems, below, note)
+
+
+def _note(problems: Worksheet, row: int, text: str) -> None:
+    """A note across the whole width of the Problems sheet, as tall as its wrapped text."""
+    cell = problems.cell(row, 1, text)
+    cell.alignment = _WRAP
+    cell.font = Font(bold=True)
+    problems.merge_cells(
+        start_row=row, start_column=1, end_row=row, end_column=len(PROBLEMS_HEADER)
+    )
+    lines = _lines(text, sum(PROBLEMS_WIDTHS))
+    problems.row_dimensions[row].height = min(LINE_HEIGHT * lines, MAX_ROW_HEIGHT)
 
 
 def _printable(problems: Worksheet) -> None:
@@ -365,4 +431,4 @@ def _rows_text(numbers: Iterable[int]) -> str:
     return text
 
 
-__all__ = ["annotate", "finding_cells", "problems_sheet_name"]
+__all__ = ["annotate", "copied_note", "finding_cells", "marked_path", "problems_sheet_name"]
