@@ -1,4 +1,4 @@
-"""A LibreOffice return (.ods) marked: the marked copy is an .xlsx with the values at the same cells.
+"""A LibreOffice return (.ods) marked: the copy is an .xlsx with the values at the same cells.
 
 The borough's workbook of ``test_annotate`` is saved as .ods by LibreOffice (headless). Marking
 the .ods itself needs the validator to read .ods (the reader is its own piece of work); until it
