@@ -5,8 +5,10 @@ whose row 1 holds the field names the validator reads, and "Code lists" (each co
 with their labels). Every coded column has a drop-down list drawn from "Code lists", so a cell
 always holds a pure code; every column shows its title and question as an input message and a
 header comment. Code and id columns are text-formatted so Excel cannot turn ``16-24`` or a leading
-zero into a date or a number. The workbook's custom properties stamp the standard's name, version
-and the type, so ``template_version`` can tell a template from an older version.
+zero into a date or a number. The rules run to the sheet's last row; a note below the table's last
+row (``TABLE_ROWS``) keeps them that far when LibreOffice re-saves the workbook as .xlsx. The
+workbook's custom properties stamp the standard's name, version and the type, so
+``template_version`` can tell a template from an older version.
 
 Nothing here names a field or a code: it all comes from ``load_standard()``.
 """
