@@ -3,7 +3,14 @@
 Each cell with a finding gets a fill (one colour for errors, another for warnings) and a comment
 with the message and hint. A finding about a whole column goes on its header cell, one about a
 whole row on the row's first cell, and one about the whole file only on the added "Problems"
-sheet, which lists every finding with a link to its cell. Nothing else in the workbook changes.
+sheet, which lists every finding with a link to its cell. Nothing else in the workbook changes,
+but for the data sheet's page setup, which asks Excel to print comments at the end.
+
+On paper: the Problems sheet wraps its text in rows tall enough for it, repeats its heading row on
+every page and fits the page width (landscape), so its printout alone gives each marked cell's
+reason (LibreOffice does not print an Excel file's comments). An .ods or .xls workbook, which
+openpyxl cannot open, is marked on an .xlsx copy of its values (``xlsx_copy.py``), which says so.
+The file is written with the permissions of any new file.
 
 The file is validated (or its safety checked) by ``validator.xlsx`` before openpyxl loads it in
 full, so a hostile workbook is refused first. Row numbers in the report are the sheet's own, so a
