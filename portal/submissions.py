@@ -122,7 +122,7 @@ def show(submission_id: int) -> Any:
         can_upload=g.user["role"] == "officer" and round_["id"] in open_rounds,
         titles=type_titles(),
         names=borough_names(),
-        is_xlsx=bool(report and report.get("format") == "xlsx"),
+        is_xlsx=bool(report and report.get("sheet") is not None),  # any workbook: .ods, .xls too
     )
 
 
@@ -168,7 +168,7 @@ def annotated(submission_id: int) -> Any:
     """The officer's own workbook with every problem marked on its cell (validator annotate)."""
     submission = visible(submission_id)
     report = json.loads(submission["report"]) if submission["report"] else None
-    if not report or report.get("format") != "xlsx":
+    if not report or report.get("sheet") is None:  # a CSV: the report is all there is
         abort(404)
     round_ = db.round_by_id(db.get_db(), submission["round_id"])
     config = current_app.config

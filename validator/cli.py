@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="OUT.xlsx",
         help="also write a copy of the workbook with each problem marked on its cell and a "
-        "Problems sheet (one Excel file only)",
+        "Problems sheet (one workbook only; an .ods or .xls comes back as .xlsx)",
     )
     val.set_defaults(func=cmd_validate)
 
@@ -218,8 +218,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
             if o.error:
                 print(f"lsids: {terminal_safe(o.label)}: {o.error}", file=sys.stderr)
     if args.annotate and outcomes[0].report:
+        from .excel.annotate import copied_note, marked_path
+
         where = sys.stdout if args.format == "text" else sys.stderr
-        print(f"Wrote the annotated workbook to {args.annotate}.", file=where)
+        written = marked_path(args.files[0], args.annotate)
+        print(f"Wrote the annotated workbook to {written}.", file=where)
+        note = copied_note(args.files[0])
+        if note:
+            print(note, file=where)
     if any(o.error for o in outcomes):
         return EXIT_ERROR
     return EXIT_OK if all(o.report and o.report.valid for o in outcomes) else EXIT_INVALID

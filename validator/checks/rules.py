@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 from ..arrow import from_numpy, texts, to_numpy
 from ..periods import financial_year, looks_like_period
 from ..readers.table import Chunk
-from ..report.collector import Collector
+from ..report.collector import MAX_ROWS, Collector
 from ..standard import SERVICE_SOURCE, Standard, SubmissionType
 from .columns import (
     bools,
@@ -74,8 +74,8 @@ class RulesCheck:
         self.total_breakdowns = standard.total_breakdowns
         self.part_keys: set[tuple] = set()
         self.broken_measures: set[tuple[str, str]] = set()
-        self.boroughs_seen: dict[str, int] = {}
-        self.periods_seen: dict[str, int] = {}
+        self.boroughs_seen = ValuesSeen()
+        self.periods_seen = ValuesSeen()
         self.weights = WeightRule(
             self.weight_field,
             self.metadata.get("weight_total"),
@@ -127,7 +127,7 @@ class RulesCheck:
                     expected=self._borough_name(self.borough),
                 )  # fmt: skip
             elif not self.borough:
-                self.boroughs_seen.setdefault(value, int(chunk.rows[mask][0]))
+                self.boroughs_seen.add(value, chunk.rows[mask], collector)
 
     def _borough_name(self, code: str) -> str:
         known = self.standard.boroughs.codes.get(code)
@@ -152,7 +152,7 @@ class RulesCheck:
                 continue  # the row's dates are not judged against a period it should not have
             spans.append((value, span, mask))
             if not self.period:
-                self.periods_seen.setdefault(value, int(rows[0]))
+                self.periods_seen.add(value, rows, collector)
         for name in self.date_fields:
             if self.has(name) and spans:
                 self._dates(chunk, name, spans, collector)
@@ -170,11 +170,14 @@ class RulesCheck:
                     start=_long_date(span[0]), end=_long_date(span[1]),
                 )  # fmt: skip
 
-    def _mixed(self, code: str, field: str, seen: dict[str, int], collector: Collector) -> None:
-        listed = ", ".join(f"{v} (from row {r})" for v, r in sorted(seen.items()))
+    def _mixed(self, code: str, field: str, seen: ValuesSeen, collector: Collector) -> None:
+        """One finding, marked on the rows that are not the file's own borough or period (the
+        value on most rows; on a tie, the one met first)."""
+        listed = ", ".join(f"{v} (from row {r})" for v, r in sorted(seen.first.items()))
+        rows, count = seen.others()
         collector.add(
-            code, field=field, count=1, values=listed, count_values=len(seen),
-            value=", ".join(sorted(seen)),
+            code, field=field, rows=rows, count=count, values=listed,
+            count_values=len(seen.first), value=", ".join(sorted(seen.first)),
         )  # fmt: skip
 
     # routing -----------------------------------------------------------------------------
@@ -319,6 +322,37 @@ class RulesCheck:
                         measure=group[2], breakdown=group[3], parts=int(parts), total=int(whole),
                         value=str(int(whole)),
                     )  # fmt: skip
+
+
+class ValuesSeen:
+    """The borough (or period) values met, with the rows holding each: the first row of each,
+    how many rows, and their row numbers (every one when the collector keeps every row, else one
+    more than a report lists, so the report can say the list was cut short)."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, int] = {}
+        self.counts: dict[str, int] = {}
+        self.rows: dict[str, list[np.ndarray]] = {}
+        self.kept: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+    def add(self, value: str, rows: np.ndarray, collector: Collector) -> None:
+        self.first.setdefault(value, int(rows[0]))
+        self.counts[value] = self.counts.get(value, 0) + len(rows)
+        kept = self.kept.get(value, 0)
+        room = len(rows) if collector.all_rows else MAX_ROWS + 1 - kept
+        if room > 0:
+            self.rows.setdefault(value, []).append(rows[:room])
+            self.kept[value] = kept + min(room, len(rows))
+
+    def others(self) -> tuple[np.ndarray, int]:
+        """The rows of every value but the commonest, and how many rows that is in all."""
+        main = max(self.first, key=lambda v: (self.counts[v], -self.first[v]))
+        parts = [r for v, rows in self.rows.items() if v != main for r in rows]
+        rows = np.sort(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+        return rows, sum(n for v, n in self.counts.items() if v != main)
 
 
 class WeightRule:

@@ -5,8 +5,10 @@ whose row 1 holds the field names the validator reads, and "Code lists" (each co
 with their labels). Every coded column has a drop-down list drawn from "Code lists", so a cell
 always holds a pure code; every column shows its title and question as an input message and a
 header comment. Code and id columns are text-formatted so Excel cannot turn ``16-24`` or a leading
-zero into a date or a number. The workbook's custom properties stamp the standard's name, version
-and the type, so ``template_version`` can tell a template from an older version.
+zero into a date or a number. The rules run to the sheet's last row; a note below the table's last
+row (``TABLE_ROWS``) keeps them that far when LibreOffice re-saves the workbook as .xlsx. The
+workbook's custom properties stamp the standard's name, version and the type, so
+``template_version`` can tell a template from an older version.
 
 Nothing here names a field or a code: it all comes from ``load_standard()``.
 """
@@ -32,6 +34,17 @@ from .readme import readme_paragraphs
 
 README_SHEET = "Read me"
 CODES_SHEET = "Code lists"
+
+TABLE_ROWS = 50_000
+"""The rows a return can fill with the drop-downs and input messages in place. Excel keeps them
+on every row of the sheet, but LibreOffice, saving as .xlsx, keeps a cell's settings only down to
+1,000 rows below the last cell holding something; a note on the cell below the table's last row
+holds the table open that far. As many rows as a marked workbook can carry
+(``MAX_ANNOTATE_ROWS``)."""
+END_NOTE = (
+    "The end of the table: the drop-down lists and input messages run down to this row "
+    "({rows:,} rows of data). Leave this cell empty."
+)
 
 PROMPT_TITLE_MAX = 32  # Excel's limits on a data-validation input message
 PROMPT_MAX = 255
@@ -127,6 +140,9 @@ def _write_data_sheet(
         column.number_format = NUMBER_FORMATS.get(field.type, TEXT_FORMAT)
         column.width = _width(field, codes.get(field.name))
         ws.add_data_validation(_validation(field, ranges.get(field.name), letter))
+    end = ws.cell(TABLE_ROWS + 2, 1)
+    end.comment = Comment(END_NOTE.format(rows=TABLE_ROWS), "LSIDS")
+    end.comment.width, end.comment.height = 260, 80
     ws.freeze_panes = "A2"
 
 
