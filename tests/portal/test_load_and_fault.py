@@ -1,7 +1,8 @@
 """The 33 boroughs upload at once while a gunicorn worker is killed mid-upload: nothing is lost.
 
 A thread per borough signs in as its officer and sends three returns — a valid CSV, a valid
-workbook and an invalid file (another borough's return, or a broken workbook) — to a portal
+workbook and an invalid file (another borough's return, or a broken workbook), each with bytes
+of its own — to a portal
 served by three gunicorn workers. Once a third of the uploads have been answered, the worker
 busy checking an upload (the one with a check child of its own) is killed with ``kill -9``; the
 master starts another. Afterwards every upload that was answered has its submission row, its
@@ -77,21 +78,29 @@ def workbook(data: bytes) -> bytes:
 
 
 def plan(folder: Path) -> dict[str, list[Upload]]:
-    """Three uploads for each borough: two valid (CSV and XLSX) and one invalid."""
+    """Three uploads for each borough: two valid (CSV and XLSX) and one invalid.
+
+    Every upload's bytes are different from every other's and from the seeded demonstration's
+    (another seed), so a stored file can only belong to its own upload.
+    """
     from validator import load_standard
     from validator.synthetic import write_returns
 
     codes = list(load_standard().boroughs.codes)
-    paths = write_returns(folder, boroughs=codes, survey_rows=40, types=(SURVEY, SERVICE), seed=7)
+    paths = write_returns(folder, boroughs=codes, survey_rows=40, types=(SURVEY, SERVICE), seed=8)
     files = {(p.name.split("_")[1], p.name.split("_")[0]): p.read_bytes() for p in paths}
     uploads = {}
     for i, code in enumerate(codes):
         other = codes[(i + 1) % len(codes)]
         invalid = (
-            Upload(code, "service.csv", SERVICE, files[(other, SERVICE)], "rejected")
+            Upload(code, "survey.csv", SURVEY, files[(other, SURVEY)], "rejected")
             if i % 2
             else Upload(
-                code, "survey.xlsx", SURVEY, b"PK\x03\x04 not really a workbook", "rejected"
+                code,
+                "survey.xlsx",
+                SURVEY,
+                b"PK\x03\x04 not a workbook " + code.encode(),
+                "rejected",
             )
         )
         uploads[code] = [
@@ -99,6 +108,7 @@ def plan(folder: Path) -> dict[str, list[Upload]]:
             Upload(code, "survey.xlsx", SURVEY, workbook(files[(code, SURVEY)]), "accepted"),
             invalid,
         ]
+    assert len({u.sha256 for batch in uploads.values() for u in batch}) == 3 * len(codes)
     return uploads
 
 
