@@ -33,6 +33,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,7 +150,7 @@ def run(portal: Portal, plans: dict[str, list[Upload]], kill: bool) -> tuple[lis
 
 def afterwards(portal: Portal) -> dict[str, object]:
     """What the database and the file store hold once the load is over."""
-    with sqlite3.connect(f"file:{portal.database}?mode=ro", uri=True) as conn:
+    with closing(sqlite3.connect(f"file:{portal.database}?mode=ro", uri=True)) as conn:
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
         rows = conn.execute("SELECT id, sha256, status FROM submissions").fetchall()
         entries = {

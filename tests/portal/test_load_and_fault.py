@@ -26,6 +26,7 @@ import sqlite3
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,7 +145,7 @@ def test_boroughs_upload_at_once_while_a_worker_is_killed(busy_portal, tmp_path)
     sign_in.sign_in(officer("E09000001"))
     rid = round_id(sign_in)
     database = busy_portal.env["PORTAL_DATABASE"]
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as conn:
         before = conn.execute("SELECT coalesce(max(id), 0) FROM submissions").fetchone()[0]
 
     answers: list[Answer] = []
@@ -203,7 +204,7 @@ def test_boroughs_upload_at_once_while_a_worker_is_killed(busy_portal, tmp_path)
     assert LOCKED not in busy_portal.log.read_text()
 
     files_root = Path(busy_portal.env["PORTAL_FILES"])
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as conn:
         conn.row_factory = sqlite3.Row
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         submissions = {r["id"]: dict(r) for r in conn.execute("SELECT * FROM submissions")}
