@@ -1,6 +1,6 @@
 """Benchmark `lsids validate` against stock Frictionless on the same resident-survey files.
 
-Two suites, both by default (``make bench``):
+Three suites, all by default (``make bench``):
 
 ``--suite people`` — the sizes people send (``bench/people.py``): 5,000 and 50,000-row CSVs and
 10,000 and 100,000-row XLSX workbooks written the way Excel writes them (``bench/xlsx.py``), each
@@ -14,10 +14,15 @@ Frictionless with no error limit — and prints a Markdown table: seconds, rows/
 throughput ratio to Frictionless, and whether both found the same (row, field, kind) schema
 errors.
 
-    .venv/bin/python bench/run.py                    # both suites (about 15 minutes)
+``--suite portal`` — the portal under gunicorn: the 10,000-row workbook's upload-to-report time
+against ``lsids validate`` on it (``bench/portal_upload.py``), and the 33 boroughs uploading at
+once while a worker is killed (``bench/portal_load.py``).
+
+    .venv/bin/python bench/run.py                    # all suites (about 18 minutes)
     .venv/bin/python bench/run.py --suite people     # the sizes people send and --help
     .venv/bin/python bench/run.py --suite people --runs 1                  # one run of each
     .venv/bin/python bench/run.py --suite million --rows 100000            # one size
+    .venv/bin/python bench/run.py --suite portal     # the portal: upload to report, and load
     .venv/bin/python bench/run.py --suite million --rows 10000000 --skip-frictionless --clean-only
 """
 
@@ -153,9 +158,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--suite",
-        choices=["all", "people", "million"],
+        choices=["all", "people", "million", "portal"],
         default="all",
-        help="people: 5k/50k CSV, 10k/100k XLSX and --help; million: 100k/1M CSV (default: both)",
+        help="people: 5k/50k CSV, 10k/100k XLSX and --help; million: 100k/1M CSV; "
+        "portal: upload to report and the 33 boroughs at once (default: all)",
     )
     parser.add_argument(
         "--rows",
@@ -188,6 +194,8 @@ def main() -> None:
         people_suite(args)
     if args.suite in ("all", "million"):
         million_suite(args)
+    if args.suite in ("all", "portal"):
+        portal_suite(args)
     minutes = (time.perf_counter() - started) / 60
     print(f"\n# load average at end: {load()}; took {minutes:.1f} minutes", flush=True)
 
@@ -202,6 +210,16 @@ def people_suite(args: argparse.Namespace) -> None:
     out.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     (out / f"people-{stamp}.json").write_text(json.dumps(people.raw(results), indent=1))
+
+
+def portal_suite(args: argparse.Namespace) -> None:
+    import portal_load
+    import portal_upload
+
+    portal_upload.main(
+        ["--data", str(args.data)] + (["--runs", str(args.runs)] if args.runs else [])
+    )
+    portal_load.main([])
 
 
 def million_suite(args: argparse.Namespace) -> None:

@@ -310,41 +310,49 @@ def open_rounds(conn: sqlite3.Connection, today: str) -> list[dict[str, Any]]:
 
 
 def add_submission(conn: sqlite3.Connection, values: dict[str, Any]) -> int:
-    """Record an upload. An accepted one becomes the next version and supersedes the last one."""
-    key = (values["round_id"], values["borough"], values["type"])
+    """Record an upload in a write transaction of its own (see ``record_submission``)."""
     with write(conn):
-        version = None
-        if values["status"] == "accepted":
-            version = (
-                1
-                + conn.execute(
-                    "SELECT count(*) FROM submissions"
-                    " WHERE round_id = ? AND borough = ? AND type = ?"
-                    " AND status IN ('accepted', 'superseded')",
-                    key,
-                ).fetchone()[0]
-            )
-            superseded = conn.execute(
-                "UPDATE submissions SET status = 'superseded' WHERE round_id = ? AND borough = ?"
-                " AND type = ? AND status = 'accepted' RETURNING id",
+        return record_submission(conn, values)
+
+
+def record_submission(conn: sqlite3.Connection, values: dict[str, Any]) -> int:
+    """Record an upload inside the caller's write transaction, with its audit entry.
+
+    An accepted one becomes the next version and supersedes the last one.
+    """
+    key = (values["round_id"], values["borough"], values["type"])
+    version = None
+    if values["status"] == "accepted":
+        version = (
+            1
+            + conn.execute(
+                "SELECT count(*) FROM submissions"
+                " WHERE round_id = ? AND borough = ? AND type = ?"
+                " AND status IN ('accepted', 'superseded')",
                 key,
-            ).fetchall()
-            for found in superseded:
-                audit.record(
-                    conn,
-                    "superseded",
-                    f"submission {found[0]}",
-                    user_id=values["uploaded_by"],
-                    borough=values["borough"],
-                )
-        pk = insert(conn, "submissions", {**values, "version": version, "uploaded_at": now()})
-        audit.record(
-            conn,
-            f"upload-{values['status']}",
-            f"submission {pk}",
-            user_id=values["uploaded_by"],
-            borough=values["borough"],
+            ).fetchone()[0]
         )
+        superseded = conn.execute(
+            "UPDATE submissions SET status = 'superseded' WHERE round_id = ? AND borough = ?"
+            " AND type = ? AND status = 'accepted' RETURNING id",
+            key,
+        ).fetchall()
+        for found in superseded:
+            audit.record(
+                conn,
+                "superseded",
+                f"submission {found[0]}",
+                user_id=values["uploaded_by"],
+                borough=values["borough"],
+            )
+    pk = insert(conn, "submissions", {**values, "version": version, "uploaded_at": now()})
+    audit.record(
+        conn,
+        f"upload-{values['status']}",
+        f"submission {pk}",
+        user_id=values["uploaded_by"],
+        borough=values["borough"],
+    )
     return pk
 
 

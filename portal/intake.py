@@ -1,6 +1,12 @@
-"""An upload becomes a submission: store the bytes, validate, record accepted or rejected.
+"""An upload becomes a submission: validate, then store the bytes and record accepted or rejected.
 
 No Flask here, so the web view and the demonstration seeding take the same path.
+
+The file is stored inside the write transaction that records its submission and audit entry,
+just before the commit, and only after the check (which takes most of an upload's time). A worker
+killed mid-upload (``kill -9``, out of memory) therefore leaves the file, the row and the entry
+all stored or none of them. (The one exception is a kill in the instant between naming the file
+and the commit, which leaves a stored file that no submission points at; never the reverse.)
 """
 
 from __future__ import annotations
@@ -37,31 +43,32 @@ def receive(
     filename: str,
     checker: Checker,
 ) -> int:
-    """Keep the file, check it with ``checker`` and record the submission; return its id."""
+    """Check the file with ``checker``, keep it and record the submission; return its id."""
     from validator import __version__ as validator_version
 
-    sha = store.save(files_root, data)
     outcome = checker(data, filename, options_for(round_, kind, user["borough"]))
     report = outcome.report
-    return db.add_submission(
-        conn,
-        {
-            "round_id": round_["id"],
-            "borough": user["borough"],
-            "type": kind,
-            "status": "accepted" if outcome.valid else "rejected",
-            "sha256": sha,
-            "filename": filename[:255],
-            "size": len(data),
-            "uploaded_by": user["id"],
-            "validator_version": report["validator_version"] if report else validator_version,
-            "standard_version": report["standard_version"]
-            if report
-            else round_["standard_version"],
-            "report": _json(report),
-            "input_error": _json(outcome.input_error),
-        },
-    )
+    with db.write(conn):
+        sha = store.save(files_root, data)
+        return db.record_submission(
+            conn,
+            {
+                "round_id": round_["id"],
+                "borough": user["borough"],
+                "type": kind,
+                "status": "accepted" if outcome.valid else "rejected",
+                "sha256": sha,
+                "filename": filename[:255],
+                "size": len(data),
+                "uploaded_by": user["id"],
+                "validator_version": report["validator_version"] if report else validator_version,
+                "standard_version": report["standard_version"]
+                if report
+                else round_["standard_version"],
+                "report": _json(report),
+                "input_error": _json(outcome.input_error),
+            },
+        )
 
 
 def _json(value: Any) -> str | None:

@@ -2,6 +2,10 @@
 
 Files live under PORTAL_FILES, outside the static folder, in two-level fan-out directories:
 ``ab/abcdef…``. Storing the same bytes twice keeps one copy.
+
+A file is written where Linux allows it as an unnamed file (``O_TMPFILE``) and given its name only
+when complete, so a worker killed mid-write leaves nothing behind; elsewhere it is written under a
+temporary name and renamed.
 """
 
 from __future__ import annotations
@@ -34,6 +38,38 @@ def save(root: str | Path, data: bytes) -> str:
     if target.exists():
         return sha
     target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(target.parent, os.O_TMPFILE | os.O_WRONLY, 0o600)
+    except (AttributeError, OSError):  # no O_TMPFILE here (not Linux, or the file system)
+        _save_renamed(target, data)
+        return sha
+    try:
+        _write(fd, data)
+        folder = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            # Name it: linkat(AT_SYMLINK_FOLLOW) on the descriptor's /proc link (the directory
+            # descriptor makes Python call linkat, not link). If another worker stored the same
+            # bytes meanwhile, theirs is the copy.
+            os.link(f"/proc/self/fd/{fd}", target.name, dst_dir_fd=folder, follow_symlinks=True)
+        except FileExistsError:
+            pass
+        except OSError:  # no /proc to name it through
+            _save_renamed(target, data)
+        finally:
+            os.close(folder)
+    finally:
+        os.close(fd)
+    return sha
+
+
+def _write(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    os.fsync(fd)
+
+
+def _save_renamed(target: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -44,7 +80,6 @@ def save(root: str | Path, data: bytes) -> str:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return sha
 
 
 def read(root: str | Path, sha256: str) -> bytes:

@@ -97,8 +97,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_portal(var: Path, **settings: str):  # type: ignore[no-untyped-def]
-    """Seed a portal in ``var`` and serve it with gunicorn; ``settings`` are extra PORTAL_ ones."""
+def start_portal(var: Path, *, workers: int = 2, **settings: str):  # type: ignore[no-untyped-def]
+    """Seed a portal in ``var`` and serve it with gunicorn (``workers`` of them); ``settings``
+    are extra PORTAL_ ones."""
     env = {
         **os.environ,
         "PORTAL_SECRET_KEY": "test-secret-" + os.urandom(8).hex(),
@@ -132,7 +133,8 @@ def start_portal(var: Path, **settings: str):  # type: ignore[no-untyped-def]
     server = subprocess.Popen(
         [
             sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
-            "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "/dev/null",
+            "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+            "--access-logfile", "/dev/null",
             "portal:create_app()",
         ],
         env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
