@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from . import auth, cli, config, db, errors, rounds, security, submissions, times
+from . import account, api, auth, cli, config, db, errors, rounds, security, submissions, times
 
 csrf = CSRFProtect()
 
@@ -35,6 +35,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(rounds.bp)
     app.register_blueprint(submissions.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)  # bearer tokens, never the session cookie: nothing for CSRF to ride on
     app.add_url_rule("/healthz", "healthz", healthz)
     app.jinja_env.filters.update(
         long_date=times.long_date,
