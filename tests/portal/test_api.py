@@ -337,6 +337,14 @@ def test_every_failure_has_the_one_error_shape(api_portal, returns, demo_round, 
     is_error(api.send(data, SERVICE, pilot["id"]), 422, "round_closed")
     assert api.get("/submissions", params={"round": pilot["id"]}).json()["submissions"] == []
 
+    # An open round that does not collect this return
+    gla.submit("/rounds/new", {"name": "Survey top-up", "period": "2025-26", "types": SURVEY,
+               "standard_version": standard.version, "opens_on": "2020-04-01",
+               "closes_on": "2099-06-30"})  # fmt: skip
+    (top_up,) = [r for r in api.get("/rounds").json()["rounds"] if r["name"] == "Survey top-up"]
+    assert top_up["open"] is True
+    is_error(api.send(data, SERVICE, top_up["id"]), 422, "type_not_collected")
+
     # None of the refused requests left a submission or an upload entry behind
     assert stored(api_portal) == before
 
@@ -379,3 +387,21 @@ def test_the_description_covers_every_route_and_nothing_else(api_portal, tmp_pat
         node = DESCRIPTION
         for part in ref.split("/"):
             node = node[part]
+
+
+def test_a_failure_inside_the_portal_answers_500_in_the_one_shape(api_portal, returns, demo_round):
+    """A damaged record (its stored report is not JSON) makes the view fail: the script gets the
+    error shape with 500, never the HTML error page, and the officer's page still gets a page."""
+    api = Api(api_portal.base, page_token(api_portal, officer(A)))
+    sent = api.send(returns[(A, SERVICE)], SERVICE, demo_round).json()
+    conn = sqlite3.connect(api_portal.env["PORTAL_DATABASE"])
+    try:
+        with conn:
+            conn.execute("UPDATE submissions SET report = '{damaged' WHERE id = ?", (sent["id"],))
+    finally:
+        conn.close()
+    is_error(api.get(f"/submissions/{sent['id']}"), 500, "server_error")
+    client = Client(api_portal.base)
+    client.sign_in(officer(A))
+    page = client.get(f"/submissions/{sent['id']}")
+    assert page.status_code == 500 and page.headers["Content-Type"].startswith("text/html")
