@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Blueprint, Response, abort, g, jsonify, request, url_for
 
@@ -25,7 +25,7 @@ DESCRIPTION = Path(__file__).with_name("openapi.json")
 PUBLIC = {"api.openapi"}  # the description needs no token
 
 
-def _fail(status: int, message: str, code: str | None = None, **headers: str) -> Any:
+def _fail(status: int, message: str, code: str | None = None, **headers: str) -> NoReturn:
     """Stop the request with an error in the API's shape."""
     abort(problems.answer(status, message, code, headers=headers or None))
 
@@ -96,7 +96,9 @@ def _round_from(value: str | None, *, open_only: bool) -> dict[str, Any]:
         _fail(422, "Say which collection round: give the round's id (GET /api/v1/rounds lists "
               "them).", "missing_round")  # fmt: skip
     conn = db.get_db()
-    round_ = db.round_by_id(conn, int(value)) if value.strip().isdigit() else None
+    number = value.strip()
+    whole = number.isascii() and number.isdigit() and len(number) < 19  # an id SQLite can hold
+    round_ = db.round_by_id(conn, int(number)) if whole else None
     if round_ is None:
         _fail(422, f"There is no collection round {value.strip()!r}. GET /api/v1/rounds lists "
               "the rounds and their ids.", "unknown_round")  # fmt: skip

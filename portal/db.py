@@ -344,6 +344,8 @@ def add_submission(conn: sqlite3.Connection, values: dict[str, Any]) -> int:
 
 
 def submission_by_id(conn: sqlite3.Connection, submission_id: int) -> dict[str, Any] | None:
+    if not 0 < submission_id < 2**63:  # beyond SQLite's integers: no such submission, not a crash
+        return None
     return row(conn, "SELECT * FROM submissions WHERE id = ?", (submission_id,))
 
 

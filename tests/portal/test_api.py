@@ -308,6 +308,7 @@ def test_every_failure_has_the_one_error_shape(api_portal, returns, demo_round, 
     is_error(not_multipart, 400)
 
     is_error(api.get(f"/submissions/{MISSING_ID}"), 404, "not_found")
+    is_error(api.get(f"/submissions/{10**30}"), 404, "not_found")  # beyond SQLite's integers
     is_error(api.get("/no-such-thing"), 404, "not_found")
     is_error(requests.get(base + "/api/v2/rounds", timeout=30), 404, "not_found")
     deleted = requests.delete(api.base + "/rounds", headers=api.headers, timeout=30)
@@ -323,6 +324,8 @@ def test_every_failure_has_the_one_error_shape(api_portal, returns, demo_round, 
     is_error(api.send(data, SERVICE, None), 422, "missing_round")
     is_error(api.send(data, SERVICE, MISSING_ID), 422, "unknown_round")
     is_error(api.send(data, SERVICE, "first"), 422, "unknown_round")
+    is_error(api.send(data, SERVICE, 10**30), 422, "unknown_round")
+    is_error(api.send(data, SERVICE, "²"), 422, "unknown_round")
     is_error(api.get("/submissions"), 422, "missing_round")
     is_error(api.get("/submissions", params={"round": "x"}), 422, "unknown_round")
 
