@@ -30,13 +30,14 @@ def digest(token: str) -> str:
 def create(conn: sqlite3.Connection, user: dict[str, Any], name: str) -> tuple[int, str]:
     """Make a token for ``user`` called ``name``; return its id and the token (shown once)."""
     token = PREFIX + secrets.token_urlsafe(32)
+    name = name.strip()[:NAME_MAX]
     with db.write(conn):
         pk = db.insert(
             conn,
             "api_tokens",
             {
                 "user_id": user["id"],
-                "name": name.strip()[:NAME_MAX],
+                "name": name,
                 "token_hash": digest(token),
                 "created_at": now(),
             },
@@ -44,7 +45,7 @@ def create(conn: sqlite3.Connection, user: dict[str, Any], name: str) -> tuple[i
         audit.record(
             conn,
             "token-created",
-            f"token {pk}: {name.strip()[:NAME_MAX]}",
+            f"token {pk}: {name}",
             user_id=user["id"],
             borough=user["borough"],
         )
@@ -87,23 +88,19 @@ def user_for(conn: sqlite3.Connection, token: str) -> dict[str, Any] | None:
         return None
     found = db.row(
         conn,
-        "SELECT id AS token_id, last_used_at FROM api_tokens"
-        " WHERE token_hash = ? AND revoked_at IS NULL",
+        "SELECT users.*, api_tokens.id AS token_id, api_tokens.last_used_at AS token_used_at"
+        " FROM api_tokens JOIN users ON users.id = api_tokens.user_id"
+        " WHERE api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL",
         (digest(token),),
     )
     if found is None:
         return None
-    _touch(conn, found["token_id"], found["last_used_at"])
-    user = db.row(
-        conn,
-        "SELECT users.* FROM users JOIN api_tokens ON api_tokens.user_id = users.id"
-        " WHERE api_tokens.id = ?",
-        (found["token_id"],),
-    )
-    return user
+    _touch(conn, found.pop("token_id"), found.pop("token_used_at"))
+    return found
 
 
 def _touch(conn: sqlite3.Connection, token_id: int, last_used_at: str | None) -> None:
+    """Record the token's use, at most once every ``TOUCH_EVERY``."""
     moment = datetime.now(UTC).replace(microsecond=0)
     if last_used_at and moment - datetime.fromisoformat(last_used_at) < TOUCH_EVERY:
         return
