@@ -13,6 +13,8 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from . import (
+    account,
+    api,
     audit_log,
     auth,
     cli,
@@ -49,6 +51,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(submissions.bp)
     app.register_blueprint(data_collection.bp)
     app.register_blueprint(audit_log.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)  # bearer tokens, never the session cookie: nothing for CSRF to ride on
     app.add_url_rule("/healthz", "healthz", healthz)
     app.jinja_env.filters.update(
         long_date=times.long_date,

@@ -1,4 +1,5 @@
-"""Operator commands: ``flask --app portal create-user`` and ``seed-demo`` (init-db: db.py)."""
+"""Operator commands: ``flask --app portal create-user``, ``create-token`` and ``seed-demo``
+(init-db: db.py)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import sys
 import click
 from flask import Flask, current_app
 
-from . import db, passwords
+from . import db, passwords, tokens
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_token_command)
 
 
 def _read_password() -> str:
@@ -60,3 +62,19 @@ def seed_demo_command(survey_rows: int) -> None:
         raise click.UsageError("The database already has accounts: seed-demo needs a fresh one.")
     summary = demo.seed(conn, current_app.config["FILES"], survey_rows=survey_rows)
     click.echo(summary)
+
+
+@click.command("create-token")
+@click.argument("email")
+@click.option("--name", default="made by command", show_default=True, help="What will use it.")
+def create_token_command(email: str, name: str) -> None:
+    """Make an API token for an account and print it: it is shown this once and never again."""
+    name = name.strip()
+    if not name or len(name) > tokens.NAME_MAX:
+        raise click.UsageError(f"The name needs 1 to {tokens.NAME_MAX} characters.")
+    conn = db.get_db()
+    user = db.user_by_email(conn, email)
+    if user is None:
+        raise click.UsageError(f"There is no account for {email}.")
+    _pk, token = tokens.create(conn, user, name)
+    click.echo(token)

@@ -110,6 +110,19 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX holdings_latest ON holdings (borough, measure, id);
     """,
+    # API tokens for scripts: only a SHA-256 of each token is kept, never the token itself.
+    """
+    CREATE TABLE api_tokens (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id),
+        name TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        last_used_at TEXT,
+        revoked_at TEXT
+    );
+    CREATE INDEX api_tokens_user ON api_tokens (user_id, id);
+    """,
 ]
 
 
@@ -357,6 +370,8 @@ def record_submission(conn: sqlite3.Connection, values: dict[str, Any]) -> int:
 
 
 def submission_by_id(conn: sqlite3.Connection, submission_id: int) -> dict[str, Any] | None:
+    if not 0 < submission_id < 2**63:  # beyond SQLite's integers: no such submission, not a crash
+        return None
     return row(conn, "SELECT * FROM submissions WHERE id = ?", (submission_id,))
 
 

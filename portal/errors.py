@@ -1,4 +1,7 @@
-"""Error pages written for an officer: not found, file too large, expired form, server error."""
+"""Error pages written for an officer: not found, file too large, expired form, server error.
+
+Under ``/api/`` the same errors answer in the API's JSON shape instead (``problems.py``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,9 @@ from typing import Any
 
 from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from . import problems
 
 DRAIN_LIMIT = 1024 * 1024 * 1024  # read and discard at most 1 GiB of an oversized upload
 CHUNK = 1024 * 1024
@@ -26,13 +32,19 @@ def _drain() -> None:
         left -= len(chunk)
 
 
-def too_large(_error: Exception) -> Any:
+def too_large(error: HTTPException) -> Any:
     _drain()
     limit = current_app.config["MAX_UPLOAD_MB"]
+    if problems.wanted():
+        return problems.from_http(
+            error, f"The file is larger than {limit} MB, the most a return may be."
+        )
     return render_template("errors/too_large.html", limit=limit), 413
 
 
-def not_found(_error: Exception) -> Any:
+def not_found(error: HTTPException) -> Any:
+    if problems.wanted():
+        return problems.from_http(error)
     return render_template("errors/not_found.html"), 404
 
 
@@ -40,8 +52,15 @@ def csrf_failed(_error: CSRFError) -> Any:
     return render_template("errors/expired_form.html"), 400
 
 
-def server_error(_error: Exception) -> Any:
+def server_error(error: HTTPException) -> Any:
+    if problems.wanted():
+        return problems.answer(500)
     return render_template("errors/server_error.html"), 500
+
+
+def other_http(error: HTTPException) -> Any:
+    """Any other HTTP error (400, 405 …): JSON under /api/, Werkzeug's own answer elsewhere."""
+    return problems.from_http(error) if problems.wanted() else error
 
 
 def init_app(app: Flask) -> None:
@@ -49,3 +68,4 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(404, not_found)
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(500, server_error)
+    app.register_error_handler(HTTPException, other_http)

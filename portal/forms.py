@@ -87,3 +87,19 @@ class UploadForm(FlaskForm):
     def validate_file(self, field: FileField) -> None:
         if not field.data or not getattr(field.data, "filename", ""):
             raise ValidationError("Select a CSV or Excel (XLSX) file to upload")
+
+
+class TokenForm(FlaskForm):
+    """Naming a new API token, so its owner can tell their scripts' tokens apart."""
+
+    name = StringField(
+        "Token name",
+        validators=[
+            DataRequired("Enter a name for the token"),
+            Length(max=100, message="The name must be 100 characters or fewer"),
+        ],
+    )
+
+
+class RevokeTokenForm(FlaskForm):
+    """Revoking a token is a POST with a CSRF token, so no link on another site can do it."""

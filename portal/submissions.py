@@ -63,6 +63,21 @@ def _checker(data: bytes, filename: str, options: dict[str, Any]) -> checking.Ou
     )
 
 
+def receive(round_: dict[str, Any], kind: str, data: bytes, filename: str | None) -> int:
+    """The signed-in officer's upload, kept, checked in a limited child and recorded: the one
+    path both the upload page and the API take. Returns the new submission's id."""
+    return intake.receive(
+        db.get_db(),
+        current_app.config["FILES"],
+        round_=round_,
+        kind=kind,
+        user=g.user,
+        data=data,
+        filename=filename or "upload",
+        checker=_checker,
+    )
+
+
 def _upload_form() -> tuple[UploadForm, dict[int, dict[str, Any]]]:
     open_rounds = {r["id"]: r for r in db.open_rounds(db.get_db(), times.today().isoformat())}
     form = UploadForm()
@@ -87,16 +102,7 @@ def upload() -> Any:
             form.type.errors = [*form.type.errors, "This round does not collect that return"]
         else:
             upload = form.file.data
-            submission_id = intake.receive(
-                db.get_db(),
-                current_app.config["FILES"],
-                round_=round_,
-                kind=form.type.data,
-                user=g.user,
-                data=upload.read(),
-                filename=upload.filename or "upload",
-                checker=_checker,
-            )
+            submission_id = receive(round_, form.type.data, upload.read(), upload.filename)
             return redirect(url_for("submissions.show", submission_id=submission_id))
     return render_template("submissions/upload.html", form=form, has_rounds=bool(open_rounds))
 
