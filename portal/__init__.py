@@ -12,7 +12,20 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from . import auth, cli, config, db, errors, rounds, security, submissions, times
+from . import (
+    auth,
+    cli,
+    config,
+    db,
+    errors,
+    round_admin,
+    rounds,
+    security,
+    submissions,
+    times,
+    tracker_views,
+    users,
+)
 
 csrf = CSRFProtect()
 
@@ -35,6 +48,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(rounds.bp)
     app.register_blueprint(submissions.bp)
+    for area in (tracker_views, round_admin, users):  # the GLA runs the collection
+        app.register_blueprint(area.bp)
     app.add_url_rule("/healthz", "healthz", healthz)
     app.jinja_env.filters.update(
         long_date=times.long_date,

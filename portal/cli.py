@@ -1,4 +1,5 @@
-"""Operator commands: ``flask --app portal create-user`` and ``seed-demo`` (init-db: db.py)."""
+"""Operator commands: ``flask --app portal create-user``, ``deactivate-user``, ``reset-password``
+and ``seed-demo`` (init-db: db.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from . import db, passwords
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(deactivate_user_command)
+    app.cli.add_command(reset_password_command)
 
 
 def _read_password() -> str:
@@ -60,3 +63,36 @@ def seed_demo_command(survey_rows: int) -> None:
         raise click.UsageError("The database already has accounts: seed-demo needs a fresh one.")
     summary = demo.seed(conn, current_app.config["FILES"], survey_rows=survey_rows)
     click.echo(summary)
+
+
+def _account(email: str) -> dict:
+    found = db.user_by_email(db.get_db(), email)
+    if found is None:
+        raise click.UsageError(f"There is no account for {email}.")
+    return found
+
+
+@click.command("deactivate-user")
+@click.argument("email")
+def deactivate_user_command(email: str) -> None:
+    """Stop an account signing in (its sessions end too); the account is kept for the record."""
+    from . import users
+
+    if users.deactivate(db.get_db(), _account(email)):
+        click.echo(f"Deactivated {email}.")
+    else:
+        click.echo(f"{email} was already deactivated.")
+
+
+@click.command("reset-password")
+@click.argument("email")
+def reset_password_command(email: str) -> None:
+    """Give an account a new password, read from standard input or a prompt."""
+    from . import users
+
+    user = _account(email)
+    password = _read_password()
+    if len(password) < 12:
+        raise click.UsageError("The password needs at least 12 characters.")
+    users.reset_password(db.get_db(), user, password)
+    click.echo(f"Reset the password for {email}.")

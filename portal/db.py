@@ -92,6 +92,11 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     """,
+    # The GLA deactivates accounts (kept for the record) and closes a round before its deadline.
+    """
+    ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE rounds ADD COLUMN closed_at TEXT;
+    """,
 ]
 
 
@@ -279,10 +284,11 @@ def rounds(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 
 
 def open_rounds(conn: sqlite3.Connection, today: str) -> list[dict[str, Any]]:
-    """Rounds taking uploads on ``today`` (ISO date): opened and not yet closed."""
+    """Rounds taking uploads on ``today`` (ISO date): opened, not past closing nor closed early."""
     found = rows(
         conn,
-        "SELECT * FROM rounds WHERE opens_on <= ? AND closes_on >= ? ORDER BY closes_on, id",
+        "SELECT * FROM rounds WHERE opens_on <= ? AND closes_on >= ? AND closed_at IS NULL"
+        " ORDER BY closes_on, id",
         (today, today),
     )
     return [_round(r) for r in found]  # type: ignore[misc]
