@@ -8,7 +8,7 @@ import sys
 import click
 from flask import Flask, current_app
 
-from . import db, passwords
+from . import db
 
 
 def init_app(app: Flask) -> None:
@@ -48,7 +48,9 @@ def create_user_command(email: str, role: str, borough: str | None) -> None:
     conn = db.get_db()
     if db.user_by_email(conn, email):
         raise click.UsageError(f"There is already an account for {email}.")
-    db.create_user(conn, email, passwords.hash_password(password), role, borough)
+    from . import users
+
+    users.create(conn, email, password, role, borough)  # audit-logged with the account
     click.echo(f"Created {role} account {email}" + (f" for {borough}" if borough else "") + ".")
 
 

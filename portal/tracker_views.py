@@ -29,8 +29,20 @@ def _build(round_: dict[str, Any], borough: str | None = None) -> tracker.Tracke
     names = borough_names()
     if borough is not None:
         names = {borough: names[borough]}
-    submissions = db.submissions_for(db.get_db(), round_["id"], borough)
-    return tracker.build(round_, submissions, names, times.today())
+    return tracker.build(round_, attempts(round_["id"], borough), names, times.today())
+
+
+def attempts(round_id: int, borough: str | None) -> list[dict[str, Any]]:
+    """A round's submissions newest first, without their reports (which can be large)."""
+    sql = (
+        "SELECT id, borough, type, status, version, filename, uploaded_at FROM submissions"
+        " WHERE round_id = ?"
+    )
+    args: list[Any] = [round_id]
+    if borough is not None:
+        sql += " AND borough = ?"
+        args.append(borough)
+    return db.rows(db.get_db(), sql + " ORDER BY id DESC", args)
 
 
 def contacts(conn: Any) -> dict[str, list[str]]:

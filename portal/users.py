@@ -66,14 +66,15 @@ class ActionForm(FlaskForm):
 def create(
     conn: sqlite3.Connection, email: str, password: str, role: str, borough: str | None
 ) -> int:
-    """Add an account and its audit entry together."""
+    """Add an account and its audit entry together (hashing first: argon2 is slow on purpose)."""
+    password_hash = passwords.hash_password(password)
     with db.write(conn):
         pk = db.insert(
             conn,
             "users",
             {
                 "email": email.strip().lower(),
-                "password_hash": passwords.hash_password(password),
+                "password_hash": password_hash,
                 "role": role,
                 "borough": borough,
                 "created_at": times.now(),
@@ -96,11 +97,9 @@ def deactivate(conn: sqlite3.Connection, user: dict[str, Any]) -> bool:
 
 
 def reset_password(conn: sqlite3.Connection, user: dict[str, Any], password: str) -> None:
+    password_hash = passwords.hash_password(password)
     with db.write(conn):
-        conn.execute(
-            "UPDATE users SET password_hash = ? WHERE id = ?",
-            (passwords.hash_password(password), user["id"]),
-        )
+        conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user["id"]))
         audit.record(conn, "password-reset", user["email"])
 
 

@@ -97,6 +97,7 @@ def _flask(portal, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
 def test_the_commands_reset_and_deactivate_an_account(portal):
     made = _flask(portal, "create-user", CLI, "--role", "viewer", stdin="first-password-123\n")
     assert made.returncode == 0, made.stderr
+    assert events(portal, "user-created")[-1]["detail"] == f"{CLI} as viewer"
     short = _flask(portal, "reset-password", CLI, stdin="short\n")
     assert short.returncode != 0 and "at least 12 characters" in short.stderr
     reset = _flask(portal, "reset-password", CLI, stdin="second-password-123\n")
