@@ -4,6 +4,7 @@ and ``seed-demo`` (init-db: db.py)."""
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -67,7 +68,7 @@ def seed_demo_command(survey_rows: int) -> None:
     click.echo(summary)
 
 
-def _account(email: str) -> dict:
+def _account(email: str) -> dict[str, Any]:
     found = db.user_by_email(db.get_db(), email)
     if found is None:
         raise click.UsageError(f"There is no account for {email}.")
