@@ -22,10 +22,13 @@ from . import (
     data_collection,
     db,
     errors,
+    round_admin,
     rounds,
     security,
     submissions,
     times,
+    tracker_views,
+    users,
 )
 
 csrf = CSRFProtect()
@@ -54,6 +57,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(account.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # bearer tokens, never the session cookie: nothing for CSRF to ride on
+    for area in (tracker_views, round_admin, users):  # the GLA runs the collection
+        app.register_blueprint(area.bp)
     app.add_url_rule("/healthz", "healthz", healthz)
     app.jinja_env.filters.update(
         long_date=times.long_date,

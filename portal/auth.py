@@ -50,7 +50,7 @@ def load_user() -> None:
         flash("You were signed out because your session expired. Sign in again to continue.")
         return
     user = db.user_by_id(db.get_db(), user_id)
-    if user is None:
+    if user is None or not user.get("active", 1):  # a deactivated account's session ends here
         session.clear()
         return
     session["last_seen"] = now
@@ -116,7 +116,8 @@ def sign_in() -> Any:
         else:
             conn = db.get_db()
             user = db.user_by_email(conn, email)
-            if passwords.verify(user["password_hash"] if user else None, form.password.data):
+            known = passwords.verify(user["password_hash"] if user else None, form.password.data)
+            if known and user.get("active", 1):  # a deactivated account cannot sign in
                 db.clear_login_failures(conn, email)
                 session.clear()
                 now = time.time()

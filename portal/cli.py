@@ -1,20 +1,23 @@
-"""Operator commands: ``flask --app portal create-user``, ``create-token`` and ``seed-demo``
-(init-db: db.py)."""
+"""Operator commands: ``flask --app portal create-user``, ``deactivate-user``, ``reset-password``,
+``create-token`` and ``seed-demo`` (init-db: db.py)."""
 
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 from flask import Flask, current_app
 
-from . import db, passwords, tokens
+from . import db, tokens
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_token_command)
+    app.cli.add_command(deactivate_user_command)
+    app.cli.add_command(reset_password_command)
 
 
 def _read_password() -> str:
@@ -47,7 +50,9 @@ def create_user_command(email: str, role: str, borough: str | None) -> None:
     conn = db.get_db()
     if db.user_by_email(conn, email):
         raise click.UsageError(f"There is already an account for {email}.")
-    db.create_user(conn, email, passwords.hash_password(password), role, borough)
+    from . import users
+
+    users.create(conn, email, password, role, borough)  # audit-logged with the account
     click.echo(f"Created {role} account {email}" + (f" for {borough}" if borough else "") + ".")
 
 
@@ -72,9 +77,38 @@ def create_token_command(email: str, name: str) -> None:
     name = name.strip()
     if not name or len(name) > tokens.NAME_MAX:
         raise click.UsageError(f"The name needs 1 to {tokens.NAME_MAX} characters.")
-    conn = db.get_db()
-    user = db.user_by_email(conn, email)
-    if user is None:
-        raise click.UsageError(f"There is no account for {email}.")
-    _pk, token = tokens.create(conn, user, name)
+    _pk, token = tokens.create(db.get_db(), _account(email), name)
     click.echo(token)
+
+
+def _account(email: str) -> dict[str, Any]:
+    found = db.user_by_email(db.get_db(), email)
+    if found is None:
+        raise click.UsageError(f"There is no account for {email}.")
+    return found
+
+
+@click.command("deactivate-user")
+@click.argument("email")
+def deactivate_user_command(email: str) -> None:
+    """Stop an account signing in (its sessions end too); the account is kept for the record."""
+    from . import users
+
+    if users.deactivate(db.get_db(), _account(email)):
+        click.echo(f"Deactivated {email}.")
+    else:
+        click.echo(f"{email} was already deactivated.")
+
+
+@click.command("reset-password")
+@click.argument("email")
+def reset_password_command(email: str) -> None:
+    """Give an account a new password, read from standard input or a prompt."""
+    from . import users
+
+    user = _account(email)
+    password = _read_password()
+    if len(password) < 12:
+        raise click.UsageError("The password needs at least 12 characters.")
+    users.reset_password(db.get_db(), user, password)
+    click.echo(f"Reset the password for {email}.")

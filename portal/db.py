@@ -123,6 +123,11 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX api_tokens_user ON api_tokens (user_id, id);
     """,
+    # The GLA deactivates accounts (kept for the record) and closes a round before its deadline.
+    """
+    ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE rounds ADD COLUMN closed_at TEXT;
+    """,
 ]
 
 
@@ -310,10 +315,11 @@ def rounds(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 
 
 def open_rounds(conn: sqlite3.Connection, today: str) -> list[dict[str, Any]]:
-    """Rounds taking uploads on ``today`` (ISO date): opened and not yet closed."""
+    """Rounds taking uploads on ``today`` (ISO date): opened, not past closing nor closed early."""
     found = rows(
         conn,
-        "SELECT * FROM rounds WHERE opens_on <= ? AND closes_on >= ? ORDER BY closes_on, id",
+        "SELECT * FROM rounds WHERE opens_on <= ? AND closes_on >= ? AND closed_at IS NULL"
+        " ORDER BY closes_on, id",
         (today, today),
     )
     return [_round(r) for r in found]  # type: ignore[misc]

@@ -83,14 +83,15 @@ def revoke(conn: sqlite3.Connection, user: dict[str, Any], token_id: int) -> str
 
 
 def user_for(conn: sqlite3.Connection, token: str) -> dict[str, Any] | None:
-    """The user a live token belongs to, marking the token used; None for anything else."""
+    """The user a live token belongs to, marking the token used; None for anything else,
+    including a token of a deactivated account."""
     if not token.startswith(PREFIX):
         return None
     found = db.row(
         conn,
         "SELECT users.*, api_tokens.id AS token_id, api_tokens.last_used_at AS token_used_at"
         " FROM api_tokens JOIN users ON users.id = api_tokens.user_id"
-        " WHERE api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL",
+        " WHERE api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL AND users.active",
         (digest(token),),
     )
     if found is None:

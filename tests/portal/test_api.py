@@ -408,3 +408,16 @@ def test_a_failure_inside_the_portal_answers_500_in_the_one_shape(api_portal, re
     client.sign_in(officer(A))
     page = client.get(f"/submissions/{sent['id']}")
     assert page.status_code == 500 and page.headers["Content-Type"].startswith("text/html")
+
+
+def test_a_deactivated_accounts_token_is_refused(api_portal):
+    email = officer("E09000031")
+    api = Api(api_portal.base, page_token(api_portal, email))
+    assert api.get("/rounds").status_code == 200
+    flask = str(Path(sys.executable).parent / "flask")
+    done = subprocess.run(
+        [flask, "--app", "portal", "deactivate-user", email],
+        env=api_portal.env, cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    is_error(api.get("/rounds"), 401, "invalid_token")
