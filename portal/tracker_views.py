@@ -12,7 +12,7 @@ from flask import Blueprint, abort, g, render_template
 
 from . import audit, db, times, tracker
 from .auth import roles_required
-from .csv_export import csv_response
+from .csv_download import csv_response
 from .rounds import borough_names, type_titles
 
 bp = Blueprint("tracker", __name__)
@@ -90,11 +90,11 @@ def not_submitted(round_id: int) -> Any:
         ]
         for cell in grid.missing()
     ]
-    audit.log(conn, "download", f"round {round_id}: boroughs without an accepted return (CSV)")
+    audit.log(conn, "downloaded-not-submitted", f"round {round_id}")
     return csv_response(
+        f"round-{round_id}-not-submitted.csv",
         ["borough_code", "borough", "return", "status", "attempts", "contacts"],
         rows,
-        f"round-{round_id}-not-submitted.csv",
     )
 
 
