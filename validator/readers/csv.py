@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import os
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -92,6 +93,8 @@ def read_csv(
             close=utf16 is not None,
         )
     )
+    if utf16 is not None:  # closed too when the chunks are dropped unread
+        weakref.finalize(chunks, utf16.close)
     notes = []
     if header_row > first_row:  # a title or notes above the headings
         notes.append(ReaderNote("headings-not-on-first-row", {"row": header_row}, [header_row]))

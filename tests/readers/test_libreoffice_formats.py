@@ -1,0 +1,129 @@
+"""Every file an officer's spreadsheet program can save reads as the same return.
+
+Each example return is written as an .xlsx workbook (numbers as numbers, dates as dates, as a person
+types them), then LibreOffice itself, headless, saves it as LibreOffice's own .ods, as an old-style
+.xls, as a UTF-16 CSV and as tab-separated UTF-16 text (what Excel calls 'Unicode Text'). Every
+copy must give the report the .xlsx gives: VALID for a valid example, and for an invalid one the
+same findings at the same rows and columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from libreoffice import UTF16_CSV, UTF16_TEXT, soffice_convert  # noqa: F401 (a fixture)
+
+from validator import load_standard, validate
+from validator.readers.source import read_table
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+VALID = [
+    EXAMPLES / "valid" / "resident-survey_E09000030_2025-26.csv",
+    EXAMPLES / "valid" / "service-data_E09000030_2025-26.csv",
+]
+INVALID = sorted(p for p in (EXAMPLES / "invalid").iterdir() if p.is_dir())
+FORMATS = {"ods": "ods", "xls": "xls", "utf16-csv": UTF16_CSV, "utf16-text": UTF16_TEXT}
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def as_typed_workbook(source: Path, folder: Path, name: str) -> Path:
+    """The CSV as an .xlsx an officer would have typed: numbers and dates as such, the rest text."""
+    kind = source.name.split("_")[0]
+    fields = {f.name: f for f in load_standard().submission_types[kind].fields}
+    with source.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = kind
+    sheet.append(rows[0])
+    for row in rows[1:]:
+        names = rows[0] + [""] * (len(row) - len(rows[0]))
+        typed = [_typed(fields.get(name), text) for name, text in zip(names, row, strict=False)]
+        sheet.append(typed)
+    for column in sheet.iter_cols(min_row=2):
+        for cell in column:
+            if isinstance(cell.value, dt.datetime):
+                cell.number_format = "yyyy-mm-dd"
+    path = folder / f"{name}.xlsx"
+    book.save(path)
+    return path
+
+
+def _typed(field, text: str):
+    if field is None or text == "":
+        return text
+    if field.type == "date" and _ISO_DATE.match(text):
+        return dt.datetime.fromisoformat(text)
+    if field.type in ("number", "integer") and re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return int(text) if field.type == "integer" and "." not in text else float(text)
+    return text
+
+
+def findings(report) -> list[tuple]:
+    """What an officer is told, where: each finding's code, column, row, rows and value."""
+    return sorted(
+        (f.code, f.field or "", f.column or "", f.row or 0, f.count, tuple(f.rows), f.value or "")
+        for f in report.findings
+    )
+
+
+@pytest.fixture(scope="module")
+def copies(soffice_convert, tmp_path_factory):  # noqa: F811 (the fixture imported above)
+    """Every example as .xlsx, and LibreOffice's copies of each: ``copies[source][format]``."""
+    folder = tmp_path_factory.mktemp("workbooks")
+    sources = VALID + [next(case.glob("*.csv")) for case in INVALID]
+    names = [p.stem for p in VALID] + [case.name for case in INVALID]
+    workbooks = [as_typed_workbook(s, folder, n) for s, n in zip(sources, names, strict=True)]
+    made = {source: {"xlsx": book} for source, book in zip(sources, workbooks, strict=True)}
+    for name, target in FORMATS.items():  # one LibreOffice run a format, for every workbook
+        converted = soffice_convert(workbooks, target, outdir=folder / name)
+        for source, path in zip(sources, converted, strict=True):
+            made[source][name] = path
+    return made
+
+
+@pytest.mark.parametrize("source", VALID, ids=lambda p: p.stem)
+def test_a_valid_return_saved_by_libreoffice_in_any_format_is_valid_with_the_same_findings(
+    copies, source
+):
+    baseline = validate(copies[source]["xlsx"])
+    assert baseline.valid, baseline.findings
+    for name in FORMATS:
+        report = validate(copies[source][name])
+        assert report.valid, (name, report.findings)
+        assert report.summary == baseline.summary, name
+        assert findings(report) == findings(baseline), name
+
+
+def test_each_format_is_told_by_its_bytes_and_named_in_the_report(copies):
+    survey = copies[VALID[0]]
+    assert validate(survey["ods"]).format == "ods"
+    assert validate(survey["xls"]).format == "xls"
+    for name in ("utf16-csv", "utf16-text"):
+        assert survey[name].read_bytes()[:2] == b"\xff\xfe"  # LibreOffice wrote UTF-16 LE
+        table = read_table(survey[name])
+        assert (table.format, table.encoding) == ("csv", "utf-16")
+        assert table.delimiter == ("\t" if name == "utf16-text" else ",")
+    renamed = survey["ods"].with_name("return.csv")  # an .ods named .csv is still an .ods
+    renamed.write_bytes(survey["ods"].read_bytes())
+    assert validate(renamed).format == "ods"
+
+
+@pytest.mark.parametrize("case", INVALID, ids=lambda p: p.name)
+def test_an_invalid_return_raises_the_same_findings_at_the_same_cells_in_every_format(copies, case):
+    expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    options = {k: v for k, v in expected["options"].items() if v}
+    source = next(case.glob("*.csv"))
+    baseline = validate(copies[source]["xlsx"], **options)
+    assert not baseline.valid or expected["codes"] == ["small-count"]
+    assert set(expected["codes"]) <= {f.code for f in baseline.findings}
+    for name in FORMATS:
+        report = validate(copies[source][name], **options)
+        assert report.valid == baseline.valid, name
+        assert findings(report) == findings(baseline), name
