@@ -20,6 +20,7 @@ import pytest
 from libreoffice import UTF16_CSV, UTF16_TEXT, soffice_convert  # noqa: F401 (a fixture)
 
 from validator import load_standard, validate
+from validator.catalogue import InputError
 from validator.readers.source import read_table
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -127,3 +128,76 @@ def test_an_invalid_return_raises_the_same_findings_at_the_same_cells_in_every_f
         report = validate(copies[source][name], **options)
         assert report.valid == baseline.valid, name
         assert findings(report) == findings(baseline), name
+
+
+@pytest.fixture(scope="module")
+def laid_out(soffice_convert, tmp_path_factory):  # noqa: F811 (the fixture imported above)
+    """A workbook as officers lay them out, as .xlsx and as LibreOffice's .ods and .xls: a notes
+    sheet first, a hidden sheet, and on the data sheet a title above headings that start in
+    column B, a hidden row and merged cells."""
+    folder = tmp_path_factory.mktemp("laid-out")
+    with VALID[0].open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))[:40]
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"
+    book.active["A1"] = "Read this first"
+    sheet = book.create_sheet("resident-survey")
+    sheet["B1"] = "Resident survey 2025-26"
+    for number, values in enumerate(rows, start=3):
+        for column, text in enumerate(values, start=2):
+            sheet.cell(row=number, column=column, value=text)
+    sheet.row_dimensions[8].hidden = True
+    sheet.merge_cells("C10:D10")
+    book.create_sheet("Lookups").sheet_state = "hidden"
+    path = folder / "laid-out.xlsx"
+    book.save(path)
+    made = {"xlsx": path}
+    for name in ("ods", "xls"):
+        (made[name],) = soffice_convert([path], name, outdir=folder / name)
+    return made
+
+
+@pytest.mark.parametrize("name", ["ods", "xls"])
+def test_sheet_choice_hidden_sheets_and_rows_merged_cells_and_titles_read_as_in_an_xlsx(
+    laid_out, name
+):
+    baseline = validate(laid_out["xlsx"])
+    report = validate(laid_out[name])
+    assert (report.format, report.sheet) == (name, "resident-survey")
+    assert report.summary == baseline.summary
+    assert findings(report) == findings(baseline)
+    notes = {f.code: f for f in report.findings}
+    assert notes["headings-not-on-first-row"].row == 3
+    assert notes["hidden-rows-ignored"].rows == [8]
+    assert "C10:D10" in notes["merged-cells"].message
+    assert "Lookups" in notes["hidden-sheet-ignored"].message
+    with pytest.raises(InputError) as caught:  # the sheet named is the sheet read
+        validate(laid_out[name], sheet="Notes")
+    assert "do not match any kind of return" in caught.value.message
+
+
+def test_an_xls_saved_with_a_password_is_named_as_such(laid_out, tmp_path):
+    data = bytearray(laid_out["xls"].read_bytes())
+    globals_start = data.index(b"\x09\x08\x10\x00\x00\x06\x05\x00")  # BIFF8 workbook BOF
+    data[globals_start + 20 : globals_start + 22] = b"\x2f\x00"  # the next record: FILEPASS
+    path = tmp_path / "protected.xls"
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError) as caught:
+        validate(path)
+    assert caught.value.code == "encrypted-workbook"
+    assert "password" in caught.value.message
+
+
+def test_an_xls_whose_cells_spread_over_the_whole_sheet_is_refused_before_calamine_reads_it(
+    soffice_convert,  # noqa: F811 (the fixture imported above)
+    tmp_path,
+):
+    book = openpyxl.Workbook()
+    book.active["A1"] = "borough"
+    book.active["IV65536"] = "far away"
+    book.save(tmp_path / "spread.xlsx")
+    (path,) = soffice_convert([tmp_path / "spread.xlsx"], "xls", outdir=tmp_path / "xls")
+    with pytest.raises(InputError) as caught:
+        validate(path)
+    assert caught.value.code == "unsafe-workbook"
+    assert "A1 to IV65536" in caught.value.message

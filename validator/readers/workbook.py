@@ -197,7 +197,16 @@ def _read_other(
 ) -> Table:
     """An OpenDocument (.ods) or old-style Excel (.xls) workbook: calamine reads it, with the
     facts of the scan (``odsscan``, ``xlsscan``) beside it; nothing else can, so a sheet too
-    spread out for it is refused rather than streamed."""
+    spread out for it is refused rather than streamed. calamine lays out every sheet as it opens
+    one of these files, so every sheet is measured first."""
+    for name, scanned in facts.sheets.items():
+        if not scanned.fits_compiled_reader():
+            raise InputError(
+                "sheet-too-spread",
+                sheet=name,
+                cell=f"{column_letter(scanned.max_column - 1)}{scanned.max_row}",
+                most=f"{DENSE_CELL_LIMIT:,}",
+            )
     try:
         sheets = other_sheet_list(handle)
     except compiled_reader_errors() as error:
@@ -209,13 +218,6 @@ def _read_other(
     if scanned is None:
         raise InputError(
             "damaged-workbook", error_type="ValueError", error=f"sheet {chosen.name!r} not found"
-        )
-    if not scanned.fits_compiled_reader():
-        raise InputError(
-            "sheet-too-spread",
-            sheet=chosen.name,
-            cell=f"{column_letter(scanned.max_column - 1)}{scanned.max_row}",
-            most=f"{DENSE_CELL_LIMIT:,}",
         )
     try:
         compiled = CompiledSheet(handle, chosen.name)
