@@ -21,6 +21,7 @@ from libreoffice import UTF16_CSV, UTF16_TEXT, soffice_convert  # noqa: F401 (a 
 
 from validator import load_standard, validate
 from validator.catalogue import InputError
+from validator.excel.template import write_template
 from validator.readers.source import read_table
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -201,3 +202,31 @@ def test_an_xls_whose_cells_spread_over_the_whole_sheet_is_refused_before_calami
         validate(path)
     assert caught.value.code == "unsafe-workbook"
     assert "A1 to IV65536" in caught.value.message
+
+
+def test_lsids_fix_on_an_ods_writes_the_fixed_return_as_xlsx_or_says_what_it_can_write(
+    copies, lsids, tmp_path
+):
+    ods = copies[next((EXAMPLES / "invalid" / "label-instead-of-code").glob("*.csv"))]["ods"]
+    status, _, err = lsids("fix", ods, "--output", tmp_path / "fixed.ods")
+    assert status == 2
+    assert "cannot write fixed.ods" in err
+    assert "Name the output FILE.xlsx" in err and "LibreOffice Calc" in err
+    status, out, _ = lsids("fix", ods, "--output", tmp_path / "fixed.xlsx")
+    assert status == 0 and "→" in out
+    before, after = validate(ods), validate(tmp_path / "fixed.xlsx")
+    assert "not-in-codelist" in before.codes
+    assert "not-in-codelist" not in after.codes
+    assert after.valid
+
+
+def test_a_csv_libreoffice_saved_from_the_templates_read_me_sheet_is_recognised(
+    soffice_convert,  # noqa: F811 (the fixture imported above)
+    tmp_path,
+):
+    template = write_template("service-data", tmp_path / "service-data.xlsx")
+    (saved,) = soffice_convert([template], "csv", outdir=tmp_path / "csv")  # the sheet showing
+    with pytest.raises(InputError) as caught:
+        validate(saved)
+    assert "'Read me' sheet" in caught.value.message
+    assert "click the 'service-data' sheet tab" in caught.value.hint

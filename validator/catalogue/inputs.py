@@ -260,6 +260,14 @@ INPUT_MESSAGES: dict[str, InputMessage] = {
         "Delete anything to the right of the table (select the columns, right-click, Delete), "
         "save and try again.",
     ),
+    "readme-sheet-saved": InputMessage(
+        "not-a-table",
+        "This file holds the notes of the {template} template's 'Read me' sheet, not the "
+        "return: it was saved while the Read me sheet was showing.",
+        "Open the template, click the '{sheet}' sheet tab that holds the data, and save it as "
+        "CSV again (Excel and LibreOffice Calc save only the sheet showing); or send the "
+        "workbook itself.",
+    ),
     "columns-match-no-type": InputMessage(
         "not-a-table",
         "The columns of this file do not match any kind of return in the standard.",
@@ -365,6 +373,13 @@ INPUT_MESSAGES: dict[str, InputMessage] = {
         "invalid-option",
         "The fixed file would overwrite the original.",
         "Give --output a new file name, so that nothing you sent is lost.",
+    ),
+    "fix-output-format": InputMessage(
+        "invalid-option",
+        "lsids fix cannot write {file_name}: it writes the fixed copy of {file_kind} workbook "
+        "as a new .xlsx workbook or a CSV file.",
+        "Name the output FILE.xlsx (a new workbook with the fixed values, which LibreOffice "
+        "Calc opens; File > Save As > 'ODF Spreadsheet (.ods)' keeps it as .ods) or FILE.csv.",
     ),
     "template-csv-misnamed": InputMessage(
         "invalid-option",

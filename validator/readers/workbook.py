@@ -145,6 +145,7 @@ def _table(
         notes=notes,
         sheet=title,
         header_row=reader.header_row,
+        ragged_rows_kept=True,
     )
 
 
