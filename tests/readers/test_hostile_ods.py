@@ -122,6 +122,16 @@ def repeated_billion(folder: Path) -> Path:
     return ods(folder, content(*small_table(), row(cell, number_rows_repeated="1000000")))
 
 
+def repeats_hidden_behind_a_quoted_bracket(folder: Path) -> Path:
+    """The same billion cells, their repeat count written after a '>' inside an attribute value,
+    where a careless pattern would stop reading the tag."""
+    cell = (
+        '<table:table-cell table:style-name="a>b" table:number-columns-repeated="1000" '
+        'office:value-type="float" office:value="1"/>'
+    )
+    return ods(folder, content(*small_table(), row(cell, number_rows_repeated="1000000")))
+
+
 def truncated_xml(folder: Path) -> Path:
     """content.xml cut off inside the table, as a download that stopped short leaves it."""
     body = content(*small_table())
@@ -153,6 +163,7 @@ CASES = [
     (zip_bomb, "unsafe-workbook", ["content.xml", "zip bomb"]),
     (entity, "unsafe-workbook", ["content.xml", "<!ENTITY>"]),
     (repeated_billion, "unsafe-workbook", ["spread", "A1 to ALL1000002", "8,000,000"]),
+    (repeats_hidden_behind_a_quoted_bracket, "unsafe-workbook", ["A1 to ALL1000002"]),
     (truncated_xml, "corrupt-workbook", ["damaged"]),
     (text_document, "not-a-table", ["OpenDocument file that is not a spreadsheet"]),
     (pdf, "not-a-table", ["PDF", ".ods"]),

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -22,6 +23,7 @@ from libreoffice import UTF16_CSV, UTF16_TEXT, soffice_convert  # noqa: F401 (a 
 from validator import load_standard, validate
 from validator.catalogue import InputError
 from validator.excel.template import write_template
+from validator.readers import odsscan
 from validator.readers.source import read_table
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -230,3 +232,16 @@ def test_a_csv_libreoffice_saved_from_the_templates_read_me_sheet_is_recognised(
         validate(saved)
     assert "'Read me' sheet" in caught.value.message
     assert "click the 'service-data' sheet tab" in caught.value.hint
+
+
+def test_the_quick_scan_of_an_ods_agrees_with_the_xml_parser_on_libreoffices_files(
+    copies, laid_out
+):
+    books = [laid_out["ods"]] + [made["ods"] for made in copies.values()]
+    for path in books:
+        with zipfile.ZipFile(path) as archive:
+            quick, parsed = odsscan.OdsFacts(), odsscan.OdsFacts()
+            assert odsscan._fast_scan(archive.open("content.xml"), quick, 10_000), path.name
+            odsscan._scan(archive.open("content.xml"), parsed, 10_000)
+        assert quick.sheets == parsed.sheets, path.name
+        assert quick.merged == parsed.merged, path.name
