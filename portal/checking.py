@@ -20,7 +20,7 @@ from typing import Any
 from validator import InputError, annotate, validate  # loaded here, so every forked child has them
 
 # The suffixes the validator reads by name; anything else is sniffed from the content.
-KNOWN_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".txt"}
+KNOWN_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".txt", ".ods", ".xls"}
 _FORK = multiprocessing.get_context("fork")
 
 

@@ -86,7 +86,7 @@ class UploadForm(FlaskForm):
 
     def validate_file(self, field: FileField) -> None:
         if not field.data or not getattr(field.data, "filename", ""):
-            raise ValidationError("Select a CSV or Excel (XLSX) file to upload")
+            raise ValidationError("Select a CSV or Excel file to upload (CSV, XLSX, ODS or XLS)")
 
 
 class TokenForm(FlaskForm):

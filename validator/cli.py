@@ -30,11 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser(
         "validate",
         help="check returns against the standard",
-        description="Check one or more returns (CSV or Excel) against the standard. Exit status: "
-        "0 every file valid (warnings allowed), 1 a file is not valid, 2 a file could not be "
-        "checked.",
+        description="Check one or more returns against the standard: CSV or tab-separated "
+        "text (UTF-8, Windows-1252 or UTF-16), or a workbook from Excel or LibreOffice Calc "
+        "(.xlsx, .xlsm, .ods or .xls), each told by its contents. Exit status: 0 every file valid "
+        "(warnings allowed), 1 a file is not valid, 2 a file could not be checked.",
     )
-    val.add_argument("files", nargs="+", type=Path, metavar="FILE", help="CSV or XLSX returns")
+    val.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="returns: CSV, XLSX, ODS or XLS"
+    )
     val.add_argument(
         "--type", choices=_type_names(), help="kind of return (worked out if not given)"
     )
@@ -138,8 +141,16 @@ def build_parser() -> argparse.ArgumentParser:
         "certain. Every change is listed; anything uncertain is left alone and reported. "
         "Run 'lsids validate' on the fixed file to see what is left.",
     )
-    fix.add_argument("file", type=Path, metavar="FILE", help="CSV or XLSX return")
-    fix.add_argument("--output", type=Path, metavar="PATH", required=True, help="fixed file")
+    fix.add_argument(
+        "file", type=Path, metavar="FILE", help="return: CSV (or UTF-16 text), XLSX, ODS or XLS"
+    )
+    fix.add_argument(
+        "--output",
+        type=Path,
+        metavar="PATH",
+        required=True,
+        help="fixed file (the same format; for an ODS or XLS, PATH.xlsx or PATH.csv)",
+    )
     fix.add_argument(
         "--type", choices=_type_names(), help="kind of return (worked out if not given)"
     )
@@ -502,7 +513,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     try:
         return args.func(args)
-    except (StandardError, InputError) as exc:
+    except InputError as exc:  # what went wrong, and what to do about it
+        print(f"lsids: {exc}", file=sys.stderr)
+        if exc.hint:
+            print(f"  {exc.hint}", file=sys.stderr)
+        return EXIT_ERROR
+    except StandardError as exc:
         print(f"lsids: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -30,7 +30,7 @@ from .checks.rules import RulesCheck
 from .checks.schema import SchemaCheck
 from .checks.structure import match_header
 from .periods import financial_year
-from .readers.headers import infer_type
+from .readers.headers import check_not_readme, infer_type
 from .readers.readahead import read_ahead
 from .readers.source import read_table, require_binary, rewindable
 from .readers.table import Chunk, Table
@@ -254,6 +254,7 @@ def _run(
     all_rows: bool = False, stamp: tuple[str, str] | None = None,
 ) -> Report:  # fmt: skip
     inferred = kind is None
+    check_not_readme(table.header, standard)
     kind = kind or infer_type(table.header, standard, table.header_row)
     sub = standard.submission_types[kind]
     collector = Collector(sheet=table.sheet, all_rows=all_rows)
@@ -276,9 +277,10 @@ def _run(
             PrivacyCheck(standard, sub, positions),
             DisclosureCheck(standard, sub, positions),
         ]  # fmt: skip
-        rows, data_rows = _check_chunks(table, checks, trailing, collector, progress)
+        _, data_rows = _check_chunks(table, checks, trailing, collector, progress)
         ragged = _report_issues(table, collector)
-        rows += ragged
+        # the rows that hold data: blank rows are reported and ignored, so they are not counted
+        rows = data_rows + (0 if table.ragged_rows_kept else ragged)
         if data_rows + ragged == 0:
             collector.add("no-data-rows")
         elif data_rows:

@@ -153,8 +153,8 @@ def test_values_fill_the_words_exactly():
         "Bad magic number)."
     )
     assert error.hint == (
-        "Open it in Excel; if Excel offers to repair it, let it, then save it as a new .xlsx "
-        "file. If it was sent to you by email, ask for it again."
+        "Open it in Excel or LibreOffice Calc; if it offers to repair it, let it, then save it as "
+        "a new .xlsx (or .ods) file. If it was sent to you by email, ask for it again."
     )
 
 

@@ -51,10 +51,11 @@ _ENTRIES = [
         "input",
         "error",
         "Not a table",
-        "The file is not a CSV or Excel workbook (for example a PDF, an image or a binary file "
+        "The file is not a CSV file or a workbook (for example a PDF, an image or a binary file "
         "renamed .csv), or it has no columns this validator recognises.",
-        "This file is not a CSV file or an Excel workbook.",
-        "You need to save the return as CSV (comma separated) or as an Excel workbook (.xlsx).",
+        "This file is not a CSV file or a workbook.",
+        "You need to save the return as CSV (comma separated) or as a workbook (.xlsx, .ods or "
+        ".xls).",
     ),
     _t(
         "encrypted-workbook",
@@ -63,16 +64,18 @@ _ENTRIES = [
         "Password-protected workbook",
         "The workbook is protected with a password, so it cannot be read.",
         "The workbook is protected with a password.",
-        "You need to remove the password (File > Info > Protect Workbook) and save it again.",
+        "You need to remove the password (in Excel File > Info > Protect Workbook; in "
+        "LibreOffice Calc File > Save As, untick 'Save with password') and save it again.",
     ),
     _t(
         "corrupt-workbook",
         "input",
         "error",
         "Damaged workbook",
-        "The file claims to be an Excel workbook but cannot be opened as one.",
+        "The file claims to be a workbook (.xlsx, .ods or .xls) but cannot be opened as one.",
         "The workbook is damaged and cannot be opened.",
-        "Open it in Excel, save a new copy as .xlsx, and upload that.",
+        "Open it in Excel or LibreOffice Calc, save a new copy as .xlsx (or .ods), and upload "
+        "that.",
     ),
     _t(
         "unsafe-workbook",
@@ -251,7 +254,8 @@ _ENTRIES = [
         "A cell holds a formula whose result was never saved (the workbook was written by a "
         "program, not Excel), so the cell reads as blank.",
         "Each formula in {cells} has no saved result, so its cell reads as blank.",
-        "Open the workbook in Excel and save it, or paste the values in place of the formulas.",
+        "Open the workbook in Excel or LibreOffice Calc and save it, or paste the values in place "
+        "of the formulas.",
     ),
     _t(
         "template-other-version",

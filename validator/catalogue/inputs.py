@@ -29,14 +29,16 @@ class InputMessage:
 
 # Words shared by several situations.
 _SAVE_AS_XLSX = (
-    "Open it in Excel and use File > Save As > 'Excel Workbook (*.xlsx)', or save it as "
-    "'CSV UTF-8 (Comma delimited)', then try again."
+    "Open it in Excel and use File > Save As > 'Excel Workbook (*.xlsx)' (or 'CSV UTF-8 (Comma "
+    "delimited)'); in LibreOffice Calc use File > Save As > 'ODF Spreadsheet (.ods)' or 'Excel "
+    "2007-365 (.xlsx)'. Then try again."
 )
 _SAVE_AS_CSV_OR_XLSX = (
-    "You need to save the return as CSV (comma separated) or as an Excel workbook."
+    "You need to save the return as CSV (comma separated) or as a workbook (.xlsx, .ods or .xls)."
 )
 _REPAIR_IN_EXCEL = (
-    "Open it in Excel; if Excel offers to repair it, let it, then save it as a new .xlsx file"
+    "Open it in Excel or LibreOffice Calc; if it offers to repair it, let it, then save it as a "
+    "new .xlsx (or .ods) file"
 )
 _TOO_LARGE_HINT = "Save the sheet as 'CSV UTF-8 (Comma delimited)' instead: CSV has no such limit."
 _TEMPLATE_SUFFIX_HINT = "Name the file ending .xlsx for the workbook, or .csv for a blank CSV."
@@ -48,8 +50,8 @@ def _unsafe(reason: str) -> InputMessage:
         "unsafe-workbook",
         f"The workbook was not read because {reason}. Files built like this can exhaust the "
         "memory of the computer that opens them.",
-        "If this is a genuine return, open it in Excel, copy the table into a new workbook, save "
-        "it as .xlsx and try again.",
+        "If this is a genuine return, open it in Excel or LibreOffice Calc, copy the table into a "
+        "new workbook, save it as .xlsx (or .ods) and try again.",
     )
 
 
@@ -101,12 +103,6 @@ INPUT_MESSAGES: dict[str, InputMessage] = {
         "Save the sheet as CSV (comma separated) and check that instead.",
     ),
     # --- a CSV file that is not one ------------------------------------------------------------
-    "utf16-text": InputMessage(
-        "not-a-table",
-        "This file is saved as UTF-16 text (Excel's 'Unicode Text'), not as a CSV file.",
-        "In Excel, choose File, Save As, and the type 'CSV UTF-8 (Comma delimited)'; then "
-        "check that file.",
-    ),
     "other-format-named-as-csv": InputMessage(
         "not-a-table",
         "This file is {file_kind}, not a CSV file.",
@@ -126,43 +122,38 @@ INPUT_MESSAGES: dict[str, InputMessage] = {
         "not-a-table",
         "The file cannot be read as CSV: a quote may be missing, so a cell runs on over many "
         "lines.",
-        "Open the file in Excel, check the quotes, and save it as CSV again.",
+        "Open the file in Excel or LibreOffice Calc, check the quotes, and save it as CSV again.",
     ),
     # --- a file named or built as a workbook that is not one ----------------------------------
-    "old-excel-file": InputMessage(
-        "not-a-table",
-        "This is an old-style Excel file (.xls, Excel 97-2003), not an .xlsx workbook.",
-        _SAVE_AS_XLSX,
-    ),
     "other-format-named-as-workbook": InputMessage(
         "not-a-table",
-        "This file is {file_kind}, not an Excel workbook (.xlsx).",
+        "This file is {file_kind}, not a workbook (.xlsx, .ods or .xls).",
         _SAVE_AS_XLSX,
     ),
     "text-named-as-workbook": InputMessage(
         "not-a-table",
-        "This file is plain text, not an Excel workbook (.xlsx). If it is a CSV file, give it "
-        "a .csv name.",
+        "This file is plain text, not a workbook (.xlsx, .ods or .xls). If it is a CSV file, "
+        "give it a .csv name.",
         _SAVE_AS_XLSX,
     ),
     "not-a-workbook": InputMessage(
         "not-a-table",
-        "This file is not an Excel workbook (.xlsx): it does not start like one.",
+        "This file is not a workbook (.xlsx, .ods or .xls): it does not start like one.",
         _SAVE_AS_XLSX,
     ),
     "other-zip-format": InputMessage(
         "not-a-table",
-        "This file is {file_kind}, not an .xlsx workbook.",
+        "This file is {file_kind}, not a spreadsheet workbook (.xlsx, .ods or .xls).",
         _SAVE_AS_XLSX,
     ),
     "zip-not-workbook": InputMessage(
         "not-a-table",
-        "This file is a zip archive, not an Excel workbook (.xlsx).",
-        "If the return is inside the zip, unzip it and upload the .xlsx or .csv file itself.",
+        "This file is a zip archive, not a workbook (.xlsx or .ods).",
+        "If the return is inside the zip, unzip it and upload the .xlsx, .ods or .csv file itself.",
     ),
     "empty-zip": InputMessage(
         "corrupt-workbook",
-        "The file is an empty zip archive, not an Excel workbook.",
+        "The file is an empty zip archive, not a workbook.",
         _SAVE_AS_XLSX,
     ),
     # --- a workbook that is protected, damaged or unsafe --------------------------------------
@@ -170,12 +161,13 @@ INPUT_MESSAGES: dict[str, InputMessage] = {
         "encrypted-workbook",
         "The workbook is protected with a password, so it cannot be read.",
         "Open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with "
-        "Password, then clear the password), save it as .xlsx and try again.",
+        "Password, then clear the password), save it as .xlsx and try again. In LibreOffice "
+        "Calc, use File > Save As and untick 'Save with password'.",
     ),
     "encrypted-parts": InputMessage(
         "encrypted-workbook",
         "Parts of the workbook are encrypted, so it cannot be read.",
-        "Save an unprotected copy as .xlsx (without a password) and try again.",
+        "Save an unprotected copy as .xlsx or .ods (without a password) and try again.",
     ),
     "broken-zip": InputMessage(
         "corrupt-workbook",
@@ -223,7 +215,15 @@ INPUT_MESSAGES: dict[str, InputMessage] = {
     "unsafe-xml": InputMessage(
         "unsafe-workbook",
         "The workbook was not read because its XML is unsafe ({error}).",
-        "Open it in Excel, copy the table into a new workbook, save it as .xlsx and try again.",
+        "Open it in Excel or LibreOffice Calc, copy the table into a new workbook, save it as "
+        ".xlsx (or .ods) and try again.",
+    ),
+    "sheet-too-spread": InputMessage(
+        "unsafe-workbook",
+        "The sheet '{sheet}' was not read because its cells spread from A1 to {cell}: more than "
+        "{most} cells, far more than a return needs.",
+        "Delete any stray cells far below or to the right of the table, save and try again; or "
+        "save the sheet as .xlsx or CSV.",
     ),
     "too-many-blank-rows": InputMessage(
         "unsafe-workbook",
@@ -241,8 +241,8 @@ INPUT_MESSAGES: dict[str, InputMessage] = {
         "sheet-not-found",
         "Every sheet in the workbook is hidden, so there is nothing to read. Its sheets are: "
         "{sheets}.",
-        "In Excel, right-click a sheet tab and choose Unhide, then save and try again; or name "
-        "the sheet to read.",
+        "In Excel, right-click a sheet tab and choose Unhide (in LibreOffice Calc, Show Sheet), "
+        "then save and try again; or name the sheet to read.",
     ),
     "too-many-columns-in-file": InputMessage(
         "too-many-columns",
@@ -259,6 +259,14 @@ INPUT_MESSAGES: dict[str, InputMessage] = {
         "Cell {cell} holds a value in column {column}; a return can have at most {most} columns.",
         "Delete anything to the right of the table (select the columns, right-click, Delete), "
         "save and try again.",
+    ),
+    "readme-sheet-saved": InputMessage(
+        "not-a-table",
+        "This file holds the notes of the {template} template's 'Read me' sheet, not the "
+        "return: it was saved while the Read me sheet was showing.",
+        "Open the template, click the '{sheet}' sheet tab that holds the data, and save it as "
+        "CSV again (Excel and LibreOffice Calc save only the sheet showing); or send the "
+        "workbook itself.",
     ),
     "columns-match-no-type": InputMessage(
         "not-a-table",
@@ -365,6 +373,13 @@ INPUT_MESSAGES: dict[str, InputMessage] = {
         "invalid-option",
         "The fixed file would overwrite the original.",
         "Give --output a new file name, so that nothing you sent is lost.",
+    ),
+    "fix-output-format": InputMessage(
+        "invalid-option",
+        "lsids fix cannot write {file_name}: it writes the fixed copy of {file_kind} workbook "
+        "as a new .xlsx workbook or a CSV file.",
+        "Name the output FILE.xlsx (a new workbook with the fixed values, which LibreOffice "
+        "Calc opens; File > Save As > 'ODF Spreadsheet (.ods)' keeps it as .ods) or FILE.csv.",
     ),
     "template-csv-misnamed": InputMessage(
         "invalid-option",

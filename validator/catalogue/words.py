@@ -62,6 +62,7 @@ PLACEHOLDERS: dict[str, str] = {
     "cell": "cell",
     "column": "column number",
     "types": "the kinds of return",
+    "template": "kind of return",
     "codes": "the first and last borough codes",
     "option_name": "option",
     "option": "value given",
@@ -94,6 +95,13 @@ def generic_text(
         if name:
             out.append(blank(PLACEHOLDERS.get(name, name.replace("_", " "))))
     return "".join(out)
+
+
+def readme_title(standard_title: str, type_title: str) -> str:
+    """The first line of a template's "Read me" sheet ('London Social Integration Data Standard:
+    Resident survey return'): written by ``excel/readme.py``, and recognised by
+    ``readers/headers.py`` in a CSV saved from that sheet instead of the data sheet."""
+    return f"{standard_title}: {type_title}"
 
 
 def render_template(template: str, params: dict[str, Any]) -> str:

@@ -388,7 +388,7 @@ class SchemaCheck:
                     return f"'{shown}' is a label; this column wants its code {code.code}."
             for code in codelist.codes.values():  # the code in another case or spacing
                 if loose == _loose(code.code):
-                    how = "in capitals" if shown.isupper() else "in another case or spacing"
+                    how = _how_written(shown, code.code)
                     return (
                         f"'{shown}' is the code {code.code} written {how}: write {code.code}. "
                         "'lsids fix' corrects this for you."
@@ -406,6 +406,21 @@ class SchemaCheck:
             ) or sorted({k.split(KEY_SEP)[0] for k in self._reference(fk)})
         listed = ", ".join(codes[:12]) + (", …" if len(codes) > 12 else "")
         return f"Enter one of the codes: {listed}."
+
+
+def _how_written(shown: str, code: str) -> str:
+    """How a value differs from the code it means: spaces around it (a CSV written with a space
+    after each comma: ', E09000030'), spaces inside it, capitals, or some other case."""
+    if shown.strip() == code:
+        where = "before" if shown[:1].isspace() else "after"
+        if shown[:1].isspace() and shown[-1:].isspace():
+            where = "before and after"
+        return f"with a space {where} it"
+    if "".join(shown.split()) == code:
+        return "with spaces in it"
+    if shown.isupper() and not code.isupper():
+        return "in capitals"
+    return "in another case or spacing"
 
 
 def _loose(text: str) -> str:

@@ -183,11 +183,13 @@ REPORT_FIELDS: list[ReportField] = [
                 "so a stored report can be re-run when the validator changes."),
     ReportField("source", "string or null", "The file name checked (no folders), or null for a "
                 "DataFrame or file object without a name."),
-    ReportField("format", "string or null", "How the return was read: `csv`, `xlsx` or "
-                "`dataframe`."),
+    ReportField("format", "string or null", "How the return was read: `csv` (any CSV or "
+                "tab-separated text, UTF-16 too), `xlsx` (or `.xlsm`), `ods` (LibreOffice), "
+                "`xls` (Excel 97-2003) or `dataframe`."),
     ReportField("sheet", "string or null", "The workbook sheet read, or null for a CSV file."),
     ReportField("summary", "object", "Counts for the whole return."),
-    ReportField("summary.rows", "integer", "Data rows read (the header row is not counted)."),
+    ReportField("summary.rows", "integer", "Data rows read (the header row and blank rows, "
+                "which are reported and ignored, are not counted)."),
     ReportField("summary.errors", "integer", "Errors found, counting every repeat."),
     ReportField("summary.warnings", "integer", "Warnings found, counting every repeat."),
     ReportField("summary.truncated", "boolean", "True when some row lists or findings were cut "

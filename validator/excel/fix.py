@@ -20,6 +20,7 @@ import openpyxl
 import pandas as pd
 import pyarrow as pa
 
+from ..catalogue.inputs import InputError
 from ..readers.dataframe import read_dataframe
 from ..readers.headers import infer_type, loose_names, normalise
 from ..readers.source import read_table
@@ -240,6 +241,8 @@ def fix_file(
     kind = type or infer_type(table.header, standard, table.header_row)
     if table.format == "xlsx":
         return _fix_xlsx(Path(path), Path(output), table, kind, standard)
+    if table.format in ("ods", "xls"):
+        return _fix_other_workbook(Path(output), table, kind, standard)
     _close(table)
     return _fix_csv(Path(path), Path(output), table, kind, standard)
 
@@ -272,6 +275,57 @@ def _fix_csv(path: Path, output: Path, table: Table, kind: str, standard: Standa
             cells = list(fixed)[: len(original)] + original[width:]
             writer.writerow(cells)
     return result
+
+
+def _fix_other_workbook(output: Path, table: Table, kind: str, standard: Standard) -> FixResult:
+    """An .ods or .xls return, fixed into a new .xlsx (each row on its own row number, so the
+    report's rows still match) or a CSV: openpyxl cannot write the officer's own format."""
+    suffix = output.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        _close(table)
+        kinds = {"ods": "a LibreOffice (.ods)", "xls": "an old-style Excel (.xls)"}
+        raise InputError("fix-output-format", file_kind=kinds[table.format], file_name=output.name)
+    frame, numbers = _table_frame(table)
+    result = fix_table(frame, kind, standard, rows=numbers, header_row=table.header_row)
+    if suffix == ".csv":
+        with output.open("w", encoding=EXCEL_ENCODING, newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(list(result.frame.columns))
+            writer.writerows(result.frame.itertuples(index=False))
+        return result
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = table.sheet or kind
+    for column, name in enumerate(result.frame.columns, start=1):
+        sheet.cell(table.header_row, column, name)
+    for number, values in zip(numbers, result.frame.itertuples(index=False), strict=True):
+        for column, value in enumerate(values, start=1):
+            if value != "":
+                sheet.cell(int(number), column, value)
+    workbook.save(output)
+    return result
+
+
+def _table_frame(table: Table) -> tuple[pd.DataFrame, np.ndarray]:
+    """A workbook table's cells as text by heading, and their row numbers."""
+    frames, rows = [], []
+    try:
+        for chunk in table.chunks:
+            rows.append(chunk.rows)
+            frames.append(
+                pd.DataFrame(
+                    {i: chunk.column(i).to_pylist() for i in range(len(table.header))}, dtype=object
+                )
+            )
+    finally:
+        _close(table)
+    frame = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame({i: [] for i in range(len(table.header))}, dtype=object)
+    )
+    frame.columns = table.header
+    return frame, np.concatenate(rows) if rows else np.array([], dtype=np.int64)
 
 
 def _fix_xlsx(path: Path, output: Path, table: Table, kind: str, standard: Standard) -> FixResult:

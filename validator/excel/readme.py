@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..catalogue.words import readme_title
 from ..standard import Standard, SubmissionType
 from .field_codes import FieldCodes
 
@@ -30,7 +31,7 @@ def readme_paragraphs(
     """The Read me sheet's paragraphs for submission type ``sub``."""
     title = standard.package.get("title", "The standard")
     out = [
-        ("title", f"{title}: {sub.title}"),
+        ("title", readme_title(title, sub.title)),
         ("text", f"Template for version {standard.version} of the standard ({sub.name})."),
         ("text", sub.description),
         ("text", ""),

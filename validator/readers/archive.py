@@ -15,6 +15,7 @@ at memory speed, so the scan costs little more than inflating the parts.
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -56,7 +57,6 @@ _KNOWN_FORMATS = (  # magic bytes of files people rename by mistake, and what to
 
 _OTHER_ZIPS = (  # a member that gives away another zip-based format
     ("xl/workbook.bin", "an Excel binary workbook (.xlsb)"),
-    ("mimetype", "an OpenDocument file (for example .ods from LibreOffice)"),
     ("word/document.xml", "a Word document"),
     ("ppt/presentation.xml", "a PowerPoint presentation"),
 )
@@ -65,13 +65,17 @@ _SCAN_BYTES = 1024 * 1024
 _OVERLAP = 128
 
 
-def looks_like_workbook(head: bytes, name: str) -> bool:
-    """Whether a file is a workbook, from its first bytes or its name (.xlsx, .xlsm).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
 
-    An OLE2 file is a password-protected workbook or an old .xls: it counts, so the workbook
-    checks can say what it is rather than the CSV reader reading it as text.
+
+def looks_like_workbook(head: bytes, name: str) -> bool:
+    """Whether a file is a workbook, from its first bytes or its name (.xlsx, .xlsm, .ods, .xls).
+
+    Any zip or OLE2 file counts, whatever its name (an .xlsx, an .ods, an old .xls or a
+    password-protected workbook), so the workbook checks can say what it is rather than the CSV
+    reader reading it as text. The checks then go by the bytes, never by the name.
     """
-    return head.startswith((ZIP_MAGIC, OLE2_MAGIC)) or name.lower().endswith((".xlsx", ".xlsm"))
+    return head.startswith((ZIP_MAGIC, OLE2_MAGIC)) or name.lower().endswith(WORKBOOK_SUFFIXES)
 
 
 def _declaration_pattern() -> re.Pattern[bytes]:
@@ -92,45 +96,49 @@ _MERGE = re.compile(
 
 @dataclass
 class ArchiveFacts:
-    """What the safety scan learnt that the reader needs, by worksheet part name: merged ranges,
-    and the facts of ``sheetscan``."""
+    """What the safety scan learnt that the reader needs: the kind of workbook ("xlsx", "ods" or
+    "xls"), and by worksheet (its part name in an XLSX, its name in an ODS or XLS) its merged
+    ranges and the facts of ``sheetscan`` (``odsscan``, ``xlsscan``)."""
 
     merged: dict[str, list[str]] = field(default_factory=dict)
     sheets: dict[str, SheetFacts] = field(default_factory=dict)
+    kind: str = "xlsx"
 
 
 def check_workbook_file(handle: BinaryIO) -> ArchiveFacts:
-    """Raise ``InputError`` unless ``handle`` holds a zip that is safe to give an XLSX parser.
+    """Raise ``InputError`` unless ``handle`` holds a workbook that is safe to give a parser: a
+    zip (XLSX or ODS) or an OLE2 file (XLS). The kind is told by the bytes, not the name.
 
     ``handle`` must be seekable; it is left at the position it was found at.
     """
     start = handle.tell()
     try:
-        _check_kind(handle, start)
+        if _check_kind(handle, start) == "ole2":
+            return _check_xls(handle, start)
         with _open_zip(handle) as archive:
             members = archive.infolist()
             _check_members(members)
-            _check_is_workbook({m.filename for m in members})
+            names = {m.filename for m in members}
+            if _is_ods(archive, names):
+                return _check_ods(archive, members)
+            _check_is_workbook(names)
             return _scan_members(archive, members)
     finally:
         handle.seek(start)
 
 
-def _check_kind(handle: BinaryIO, start: int) -> None:
-    """Tell a zip from an empty file, an old or encrypted Excel file, and everything else."""
+def _check_kind(handle: BinaryIO, start: int) -> str:
+    """Tell a zip ("zip") and an OLE2 file ("ole2") from an empty or oversized file and
+    everything else."""
     size = handle.seek(0, 2) - start
     handle.seek(start)
     head = handle.read(8)
     handle.seek(start)
     if size == 0:
         raise InputError("empty-workbook-file")
-    if head.startswith(OLE2_MAGIC):
-        if _contains(handle, ENCRYPTED_PACKAGE_STREAM):
-            raise InputError("password-protected")
-        raise InputError("old-excel-file")
     if head.startswith(EMPTY_ZIP_MAGIC):
         raise InputError("empty-zip")
-    if not head.startswith(ZIP_MAGIC):
+    if not head.startswith((ZIP_MAGIC, OLE2_MAGIC)):
         raise _not_a_workbook(head)
     if size > MAX_UNCOMPRESSED_BYTES:
         raise InputError(
@@ -138,6 +146,55 @@ def _check_kind(handle: BinaryIO, start: int) -> None:
             megabytes=f"{size / 1024 / 1024:,.0f}",
             most_megabytes=MAX_UNCOMPRESSED_BYTES // 1024 // 1024,
         )
+    return "ole2" if head.startswith(OLE2_MAGIC) else "zip"
+
+
+def _check_xls(handle: BinaryIO, start: int) -> ArchiveFacts:
+    """An OLE2 file: an encrypted XLSX, a Word document, or an old-style workbook (.xls), whose
+    sheets ``xlsscan`` measures before calamine reads them."""
+    from .xlsscan import scan_xls
+
+    if _contains(handle, ENCRYPTED_PACKAGE_STREAM):
+        raise InputError("password-protected")
+    handle.seek(start)
+    try:
+        found = scan_xls(handle.read(MAX_UNCOMPRESSED_BYTES + 1))
+    except (ValueError, struct.error) as error:
+        raise InputError("damaged-workbook", error_type="ValueError", error=str(error)) from None
+    if found.encrypted:
+        raise InputError("password-protected")
+    if found.word_document:
+        raise InputError("other-format-named-as-workbook", file_kind="a Word document (.doc)")
+    if not found.sheets:
+        raise InputError("not-a-workbook")
+    return ArchiveFacts(sheets=found.sheets, kind="xls")
+
+
+def _is_ods(archive: zipfile.ZipFile, names: set[str]) -> bool:
+    """Whether a zip is an OpenDocument spreadsheet; another OpenDocument file is refused."""
+    from .odsscan import CONTENT, ODS_MIMETYPE
+
+    if "mimetype" not in names:
+        return False
+    info = archive.getinfo("mimetype")
+    kind = archive.read(info).strip() if info.file_size <= 200 else b""
+    if kind == ODS_MIMETYPE and CONTENT in names:
+        return True
+    raise InputError("other-zip-format", file_kind="an OpenDocument file that is not a spreadsheet")
+
+
+def _check_ods(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> ArchiveFacts:
+    """The XML safety scan of every part, then ``odsscan``'s pass over the sheets."""
+    from .odsscan import scan_ods
+
+    _scan_members(archive, members, sheets=False)
+    try:
+        found = scan_ods(archive, max_merged=MAX_MERGED_RANGES)
+    except OverflowError:
+        raise InputError("too-many-merged-ranges", most=f"{MAX_MERGED_RANGES:,}") from None
+    except (ValueError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:
+        raise InputError("damaged-workbook", error_type="ValueError", error=str(error)) from None
+    return ArchiveFacts(merged=found.merged, sheets=found.sheets, kind="ods")
 
 
 def _not_a_workbook(head: bytes) -> InputError:
@@ -201,8 +258,11 @@ def _check_is_workbook(names: set[str]) -> None:
         raise InputError("zip-not-workbook")
 
 
-def _scan_members(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> ArchiveFacts:
-    """Inflate every part once, in blocks: refuse DTDs and entities; collect merged ranges."""
+def _scan_members(
+    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], *, sheets: bool = True
+) -> ArchiveFacts:
+    """Inflate every part once, in blocks: refuse DTDs and entities; with ``sheets``, collect
+    each XLSX sheet's merged ranges and ``sheetscan`` facts."""
     facts = ArchiveFacts()
     merged_total = 0
     for member in members:
@@ -215,6 +275,8 @@ def _scan_members(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> A
                 # every declaration holds a "!", found at memory speed
                 if b"!" in window and _DECLARATION.search(window):
                     raise InputError("xml-declarations", part=member.filename)
+                if not sheets:
+                    continue
                 if b"mergeCell" in window:
                     for match in _MERGE.finditer(window):
                         refs[match.group(1).decode("ascii").upper()] = None

@@ -76,6 +76,29 @@ def sheet_list(archive: zipfile.ZipFile) -> list[SheetEntry] | None:
     return sheets
 
 
+_STATES = {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "veryHidden"}
+
+
+def other_sheet_list(handle: BinaryIO) -> list[SheetEntry]:
+    """The worksheets of an ODS or XLS workbook as calamine lists them (the part is the name)."""
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_filelike(handle)
+    try:
+        return [
+            SheetEntry(meta.name, _STATES.get(_enum_name(meta.visible), "hidden"), meta.name)
+            for meta in workbook.sheets_metadata
+            if _enum_name(meta.typ) == "WorkSheet"
+        ]
+    finally:
+        workbook.close()
+
+
+def _enum_name(value: Any) -> str:
+    """``Visible`` from ``SheetVisibleEnum.Visible`` (calamine's enums have no ``name``)."""
+    return str(value).rsplit(".", 1)[-1]
+
+
 def _parse(archive: zipfile.ZipFile, part: str) -> Any:
     info = archive.getinfo(part)
     if info.file_size > MAX_LIST_BYTES:
@@ -142,6 +165,16 @@ class CompiledSheet:
         self._sheet = sheet
         self.first_row = 1 if start else 0
         self.first_column = (start[1] + 1) if start else 0
+
+    def merged_ranges(self) -> list[str]:
+        """The sheet's merged ranges as ``A2:C2`` (calamine knows them for XLSX and XLS)."""
+        from ..addresses import column_letter
+
+        found = self._sheet.merged_cell_ranges or []
+        return [
+            f"{column_letter(c1)}{r1 + 1}:{column_letter(c2)}{r2 + 1}"
+            for (r1, c1), (r2, c2) in found
+        ]
 
     def rows(self) -> Iterator[list[Any]]:
         """Each row from row 1 to the last that holds a cell, from ``first_column`` on, empty

@@ -3,8 +3,9 @@
 CSV is streamed with ``pyarrow.csv.open_csv``, every cell kept as the text that was written (no
 type guessing, no 'NA' turned into a blank). Before any parser sees the bytes, one pass checks
 them: NUL bytes (a binary file), lines over 1 MB, and the encoding (UTF-8 with or without a BOM,
-else Windows-1252 as Excel writes it in the UK). The parser then runs on a background thread,
-one chunk ahead of the checks, so reading and checking share two cores.
+else Windows-1252 as Excel writes it in the UK). A UTF-16 file (with its byte-order mark, as Excel's
+'Unicode Text' and LibreOffice's UTF-16 CSV are saved) is first copied as UTF-8. The parser then
+runs on a background thread, one chunk ahead of the checks, so reading and checking share two cores.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import os
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -57,18 +59,42 @@ def read_csv(
     """
     chunk_rows = chunk_rows or _table.CHUNK_ROWS
     own = isinstance(source, str | os.PathLike)
+    name = Path(source).name if own else _name_of(source)  # type: ignore[arg-type]
     if own:
         with Path(source).open("rb") as fh:  # type: ignore[arg-type]
-            encoding, delimiter, header, header_row, first_row = _inspect(fh, standard)
+            utf16 = _utf16_as_utf8(fh)
     else:
-        encoding, delimiter, header, header_row, first_row = _inspect(
-            source,  # type: ignore[arg-type]
-            standard,
-        )
+        utf16 = _utf16_as_utf8(source)  # type: ignore[arg-type]
+    if utf16 is not None:  # read the UTF-8 copy; the Table still says how the file was saved
+        source, own = utf16, False
+    try:
+        if own:
+            with Path(source).open("rb") as fh:  # type: ignore[arg-type]
+                encoding, delimiter, header, header_row, first_row = _inspect(fh, standard)
+        else:
+            encoding, delimiter, header, header_row, first_row = _inspect(
+                source,  # type: ignore[arg-type]
+                standard,
+            )
+    except BaseException:
+        if utf16 is not None:
+            utf16.close()
+        raise
     issues: list[RowIssue] = []
     chunks = ReadAhead(
-        _csv_chunks(source, header, header_row, encoding, delimiter, issues, chunk_rows)
+        _csv_chunks(
+            source,
+            header,
+            header_row,
+            encoding,
+            delimiter,
+            issues,
+            chunk_rows,
+            close=utf16 is not None,
+        )
     )
+    if utf16 is not None:  # closed too when the chunks are dropped unread
+        weakref.finalize(chunks, utf16.close)
     notes = []
     if header_row > first_row:  # a title or notes above the headings
         notes.append(ReaderNote("headings-not-on-first-row", {"row": header_row}, [header_row]))
@@ -78,11 +104,36 @@ def read_csv(
         format="csv",
         issues=issues,
         notes=notes,
-        encoding=encoding,
+        encoding="utf-16" if utf16 is not None else encoding,
         delimiter=delimiter,
-        name=Path(source).name if own else _name_of(source),  # type: ignore[arg-type]
+        name=name,
         header_row=header_row,
     )
+
+
+def _utf16_as_utf8(fh: IO[bytes]) -> IO[bytes] | None:
+    """A UTF-8 copy of a UTF-16 text file (one starting with a UTF-16 byte-order mark: Excel's
+    'Unicode Text', LibreOffice's CSV saved as 'Unicode (UTF-16)'), else None.
+
+    The copy is made once, block by block, in memory up to 64 MB and on disk beyond; every check
+    after this one then reads it as it reads any UTF-8 file. A character that cannot be decoded
+    reads as U+FFFD (the replacement character), which the checks report in its cell.
+    """
+    start = fh.tell()
+    head = fh.read(2)
+    fh.seek(start)
+    if head not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return None
+    import tempfile  # (only for a UTF-16 file: not loaded at start-up)
+
+    decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
+    copy = tempfile.SpooledTemporaryFile(max_size=64 << 20)  # noqa: SIM115 (the reader owns it)
+    while block := fh.read(_SCAN_BLOCK):
+        copy.write(decoder.decode(block).encode("utf-8"))
+    copy.write(decoder.decode(b"", final=True).encode("utf-8"))
+    copy.seek(0)
+    fh.seek(start)
+    return copy  # type: ignore[return-value]
 
 
 def _inspect(
@@ -153,8 +204,6 @@ def _scan(fh: IO[bytes], start: int = 0) -> str:
     first = fh.read(_SCAN_BLOCK)
     if not first.strip(b" \t\r\n\xef\xbb\xbf"):
         raise InputError("empty-csv")
-    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise InputError("utf16-text")
     for magic, what in _BINARY_MAGIC:
         if first.startswith(magic):
             raise InputError("other-format-named-as-csv", file_kind=what)
@@ -210,10 +259,13 @@ def _csv_chunks(
     delimiter: str,
     issues: list[RowIssue],
     chunk_rows: int,
+    *,
+    close: bool = False,
 ) -> Iterator[Chunk]:
-    """Data chunks from the line after ``header_row``, numbered by the file's own lines."""
-    own = isinstance(source, str | os.PathLike)
-    fh: IO[bytes] = Path(source).open("rb") if own else source  # type: ignore[arg-type]  # noqa: SIM115 (closed below)
+    """Data chunks from the line after ``header_row``, numbered by the file's own lines; the file
+    is closed at the end when it is a path's or ``close`` says it is ours."""
+    own = isinstance(source, str | os.PathLike) or close
+    fh: IO[bytes] = Path(source).open("rb") if not close and own else source  # type: ignore[arg-type]  # noqa: SIM115 (closed below)
     names = [f"c{i}" for i in range(len(header))]
     bad: list[int] = []
     if not _rows_after_header(fh, header_row):

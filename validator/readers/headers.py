@@ -21,11 +21,28 @@ def normalise(heading: str) -> str:
     return _SEPARATORS.sub("_", heading.strip().lstrip("\ufeff").lower()).strip("_")
 
 
+def check_not_readme(header: list[str], standard: Standard) -> None:
+    """Raise ``InputError`` when the "headings" are the title of a template's Read me sheet: a
+    CSV saved while that sheet was showing (Excel and LibreOffice Calc save only that sheet)."""
+    from ..catalogue.words import readme_title
+
+    first = next((cell.strip() for cell in header if cell.strip()), "")
+    if not first:
+        return
+    line = ",".join(header).strip().strip(",").strip('"')  # a title a CSV split at its commas
+    title = standard.package.get("title", "The standard")
+    for sub in standard.submission_types.values():
+        expected = readme_title(title, sub.title)
+        if first.lstrip("\ufeff") == expected or line.lstrip("\ufeff") == expected:
+            raise InputError("readme-sheet-saved", template=sub.title, sheet=sub.name[:31])
+
+
 def infer_type(header: list[str], standard: Standard, header_row: int = 1) -> str:
     """The submission type whose fields best match the header; ``InputError`` if none does.
 
     ``header_row`` is the sheet row the headings were read from, named in the hint.
     """
+    check_not_readme(header, standard)
     seen = _headings(header)
     scores = {
         name: len(seen & loose_names(sub).keys()) for name, sub in standard.submission_types.items()

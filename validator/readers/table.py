@@ -88,7 +88,7 @@ class Table:
 
     header: list[str]
     chunks: Iterator[Chunk]
-    format: Literal["csv", "xlsx", "dataframe"]
+    format: Literal["csv", "xlsx", "ods", "xls", "dataframe"]
     issues: list[RowIssue] = field(default_factory=list)
     notes: list[ReaderNote] = field(default_factory=list)
     sheet: str | None = None
@@ -96,6 +96,9 @@ class Table:
     delimiter: str | None = None
     name: str | None = None
     header_row: int = 1
+    ragged_rows_kept: bool = False
+    """Whether a ragged row (``RowIssue`` "ragged") is also in the chunks, cut to the header's
+    width (a workbook's), or set aside (a CSV's: its cells cannot be placed)."""
 
 
 def check_width(header: list[str], *, table: bool = False) -> None:

@@ -1,4 +1,5 @@
-"""Read an XLSX workbook into a ``Table``: one sheet, each cell as the text a person sees.
+"""Read a workbook (XLSX, ODS or XLS) into a ``Table``: one sheet, each cell as the text a person
+sees.
 
 The archive is checked first (``archive``), so no parser ever sees a zip bomb or an XML entity;
 the same pass notes what the compiled reader cannot tell (``sheetscan``). Then one of two readers:
@@ -11,6 +12,14 @@ the same pass notes what the compiled reader cannot tell (``sheetscan``). Then o
   huge or odd sheet never sits in memory at once. It also words any file calamine cannot read.
 
 Both give the same ``Table``: the same rows, texts, issues and notes, in chunks.
+
+An OpenDocument spreadsheet (``.ods``, LibreOffice's own format) and an old-style Excel workbook
+(``.xls``) are told by their bytes and read by the compiled reader alone, after the same kind of
+checks: the zip's safety checks and ``odsscan``'s pass over ``content.xml`` for an ``.ods``, a size
+limit and ``xlsscan``'s pass over the BIFF records for an ``.xls``. Those passes give the hidden
+rows, the merged ranges (calamine gives them for an ``.xls``) and the reach of the cells, so both
+get everything an ``.xlsx`` gets; a sheet whose cells spread further than the compiled reader can
+hold is refused, as there is no streaming reader for these formats.
 
 What a person would not see is not read: hidden sheets and hidden rows are skipped and reported.
 Merged cells are read as their top-left value with the rest blank. The headings need not be on
@@ -46,14 +55,16 @@ from ..catalogue.inputs import InputError
 from ..standard import Standard, load_standard
 from .archive import EXCEL_MAX_ROW, MAX_UNCOMPRESSED_BYTES, ArchiveFacts, check_workbook_file
 from .calamine_reader import (
+    WINDOWS_EPOCH,
     CompiledSheet,
     SheetEntry,
     compiled_reader_errors,
     date_before_1900,
+    other_sheet_list,
     sheet_list,
     workbook_epoch,
 )
-from .sheetscan import SheetFacts
+from .sheetscan import DENSE_CELL_LIMIT, SheetFacts
 from .table import MAX_COLUMNS, Chunk, ReaderNote, RowIssue, Table
 
 if TYPE_CHECKING:
@@ -92,6 +103,8 @@ def read_xlsx(
     resources = _Resources(handle if owned else None)
     try:
         facts = check_workbook_file(handle)
+        if facts.kind != "xlsx":
+            return _read_other(handle, facts, sheet, standard, resources)
         table = _read_compiled(handle, facts, sheet, standard, resources)
         if table is not None:
             return table
@@ -113,6 +126,7 @@ def _table(
     notes: list[ReaderNote],
     standard: Standard,
     resources: _Resources,
+    kind: str = "xlsx",
 ) -> Table:
     """Find the headings, note what the reader saw before them, and stream the rest in chunks."""
     header = reader.read_header(standard)
@@ -126,11 +140,12 @@ def _table(
     return Table(
         header=header,
         chunks=chunks,
-        format="xlsx",
+        format=kind,  # type: ignore[arg-type]
         issues=reader.issues,
         notes=notes,
         sheet=title,
         header_row=reader.header_row,
+        ragged_rows_kept=True,
     )
 
 
@@ -172,6 +187,53 @@ def _read_compiled(
     merges = facts.merged.get(chosen.part, [])
     reader = _CompiledSheetReader(compiled, scanned, epoch, merges, notes)
     return _table(reader, chosen.name, merges, notes, standard, resources)
+
+
+def _read_other(
+    handle: BinaryIO,
+    facts: ArchiveFacts,
+    wanted: str | None,
+    standard: Standard,
+    resources: _Resources,
+) -> Table:
+    """An OpenDocument (.ods) or old-style Excel (.xls) workbook: calamine reads it, with the
+    facts of the scan (``odsscan``, ``xlsscan``) beside it; nothing else can, so a sheet too
+    spread out for it is refused rather than streamed. calamine lays out every sheet as it opens
+    one of these files, so every sheet is measured first."""
+    for name, scanned in facts.sheets.items():
+        if not scanned.fits_compiled_reader():
+            raise InputError(
+                "sheet-too-spread",
+                sheet=name,
+                cell=f"{column_letter(scanned.max_column - 1)}{scanned.max_row}",
+                most=f"{DENSE_CELL_LIMIT:,}",
+            )
+    try:
+        sheets = other_sheet_list(handle)
+    except compiled_reader_errors() as error:
+        raise _damaged(error) from None
+    finally:
+        handle.seek(0)
+    chosen, notes = _choose_sheet(sheets, wanted, standard)
+    scanned = facts.sheets.get(chosen.name)
+    if scanned is None:
+        raise InputError(
+            "damaged-workbook", error_type="ValueError", error=f"sheet {chosen.name!r} not found"
+        )
+    try:
+        compiled = CompiledSheet(handle, chosen.name)
+    except compiled_reader_errors() as error:
+        raise _damaged(error) from None
+    except BaseException as error:  # a panic inside the Rust code is a BaseException
+        if not isinstance(error, Exception) and type(error).__name__ != "PanicException":
+            raise
+        raise _damaged(error) from None
+    finally:
+        handle.seek(0)
+    resources.compiled = compiled
+    merges = facts.merged.get(chosen.name) or compiled.merged_ranges()
+    reader = _CompiledSheetReader(compiled, scanned, WINDOWS_EPOCH, merges, notes)
+    return _table(reader, chosen.name, merges, notes, standard, resources, facts.kind)
 
 
 def _open_part(archive: zipfile.ZipFile, part: str) -> BinaryIO:

@@ -5,7 +5,7 @@ new ``format_version``:
 
 - ``format_version`` "1.0"; ``valid`` bool (no errors; warnings allowed); ``type`` the submission
   type; ``type_inferred`` bool; ``standard_version``; ``validator_version``; ``source`` the file
-  name or null; ``format`` "csv" | "xlsx" | "dataframe"; ``sheet`` or null;
+  name or null; ``format`` "csv" | "xlsx" | "ods" | "xls" | "dataframe"; ``sheet`` or null;
 - ``summary``: ``rows`` (data rows read), ``errors`` and ``warnings`` (occurrences, counting
   each repeat), ``truncated`` (some row lists or findings were cut short);
 - ``findings``: list of objects with ``code``, ``severity`` ("error" | "warning"), ``message``,
