@@ -1,4 +1,5 @@
-"""Operator commands: ``flask --app portal create-user`` and ``seed-demo`` (init-db: db.py)."""
+"""Operator commands: ``flask --app portal create-user``, ``seed-demo`` and ``recompute-figures``
+(init-db: db.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from . import db, passwords
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(recompute_figures_command)
 
 
 def _read_password() -> str:
@@ -60,3 +62,17 @@ def seed_demo_command(survey_rows: int) -> None:
         raise click.UsageError("The database already has accounts: seed-demo needs a fresh one.")
     summary = demo.seed(conn, current_app.config["FILES"], survey_rows=survey_rows)
     click.echo(summary)
+
+
+@click.command("recompute-figures")
+def recompute_figures_command() -> None:
+    """Rebuild London's figures from the latest accepted returns (uploads do this themselves)."""
+    from . import figures_store
+
+    conn = db.get_db()
+    count = figures_store.recompute(conn, current_app.config["FILES"])
+    built = figures_store.build(conn) or {}
+    click.echo(
+        f"Computed {count} figures from {len(built.get('submissions', []))} accepted returns "
+        f"(standard {built.get('standard_version')})."
+    )

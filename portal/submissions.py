@@ -21,7 +21,7 @@ from flask import (
     url_for,
 )
 
-from . import checking, db, intake, store, times
+from . import checking, db, figures_store, intake, store, times
 from .auth import roles_required
 from .forms import UploadForm
 from .report_view import ReportView
@@ -89,6 +89,7 @@ def upload() -> Any:
                 filename=upload.filename or "upload",
                 checker=_checker,
             )
+            figures_store.after_upload(db.get_db(), current_app.config["FILES"], submission_id)
             return redirect(url_for("submissions.show", submission_id=submission_id))
     return render_template("submissions/upload.html", form=form, has_rounds=bool(open_rounds))
 
