@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from . import auth, cli, config, db, errors, rounds, security, submissions, times
+from . import auth, cli, config, db, errors, figures, rounds, security, submissions, times
 
 csrf = CSRFProtect()
 
@@ -35,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(rounds.bp)
     app.register_blueprint(submissions.bp)
+    app.register_blueprint(figures.bp)
     app.add_url_rule("/healthz", "healthz", healthz)
     app.jinja_env.filters.update(
         long_date=times.long_date,
