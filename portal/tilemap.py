@@ -3,10 +3,12 @@
 Shaded by value on a single-hue scale, and every tile also prints its borough's short name and
 value, so colour is never the only carrier: a withheld figure is a hatched tile saying ``[c]``, a
 borough with no figure a dotted tile saying ``[x]``. Each tile is an SVG group with the id
-``tile-<GSS code>``. The positions are After the Flood's London Squared layout (in the standard's
-borough code list): "Copyright 2019 After the Flood Ltd. Permission to use, copy, modify, and/or
-distribute this software for any purpose with or without fee is hereby granted, provided that the
-above copyright notice and this permission notice appear in all copies."
+``tile-<GSS code>``, its printed value ``value-<GSS code>``.
+
+The positions are After the Flood's London Squared layout (in the standard's borough code list):
+"Copyright 2019 After the Flood Ltd. Permission to use, copy, modify, and/or distribute this
+software for any purpose with or without fee is hereby granted, provided that the above copyright
+notice and this permission notice appear in all copies."
 """
 
 from __future__ import annotations
@@ -80,7 +82,9 @@ def draw(tiles: list[Tile], *, unit_label: str) -> bytes:
         box = None if t.value is not None else {"facecolor": "white", "edgecolor": "none", "pad": 1}
         ax.text(cx, cy + 0.16, t.abbr, ha="center", va="center", fontsize=8, color=ink,
                 fontweight="bold", bbox=box)  # fmt: skip
-        ax.text(cx, cy - 0.18, t.text, ha="center", va="center", fontsize=7.5, color=ink, bbox=box)
+        label = ax.text(cx, cy - 0.18, t.text, ha="center", va="center", fontsize=7.5, color=ink,
+                        bbox=box)  # fmt: skip
+        label.set_gid(f"value-{t.code}")
     ax.set_xlim(-0.1, columns)
     ax.set_ylim(-0.1, rows)
     ax.set_aspect("equal")
