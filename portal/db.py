@@ -114,6 +114,7 @@ MIGRATIONS: list[str] = [
         population_share REAL,
         PRIMARY KEY (measure_id, period, breakdown, breakdown_value, area_code)
     );
+    CREATE INDEX figures_area ON figures (area_code, breakdown, measure_id, period);
     CREATE TABLE figures_build (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         built_at TEXT NOT NULL,
