@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request
+from markupsafe import Markup
 
 from . import audit, charts, db, figures_exports, figures_store, tilemap
 from . import figures_format as fmt
@@ -36,7 +37,7 @@ UNIT_LABELS = {
 }
 # SVG charts carry their own inline styles; they run no script and load nothing
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
-_CACHE: OrderedDict[tuple, bytes] = OrderedDict()
+_CACHE: OrderedDict[tuple, Any] = OrderedDict()
 CACHE_SIZE = 256
 
 
@@ -62,12 +63,11 @@ def _measure(measure_id: str):  # type: ignore[no-untyped-def]
 def _groups(measure_id: str) -> list[tuple[str, str, str]]:
     """The (breakdown, value, label) choices with figures for this measure, total first."""
     standard = _standard()
-    found = db.rows(
-        db.get_db(),
+    found = db.get_db().execute(
         "SELECT DISTINCT breakdown, breakdown_value FROM figures WHERE measure_id = ?",
         (measure_id,),
     )
-    have = {(r["breakdown"], r["breakdown_value"]) for r in found}
+    have = {tuple(r) for r in found.fetchall()}
     out = []
     for code, b in standard.breakdowns.items():
         for value, label in b.values.items():
@@ -79,9 +79,11 @@ def _groups(measure_id: str) -> list[tuple[str, str, str]]:
 
 def _choice(measure_id: str) -> tuple[list[str], str, list, tuple[str, str]]:
     """The periods and groups on offer and the ones asked for (latest period, all people)."""
-    periods = figures_store.periods(db.get_db(), measure_id)
+    periods, groups = _cached(
+        ("menu", measure_id),
+        lambda: (figures_store.periods(db.get_db(), measure_id), _groups(measure_id)),
+    )
     period = request.args.get("period") or (periods[-1] if periods else "")
-    groups = _groups(measure_id)
     asked = tuple(request.args.get("group", "total:total").split(":", 1))
     group = asked if any(g[:2] == asked for g in groups) else TOTAL
     if periods and period not in periods:
@@ -93,6 +95,11 @@ def _choice(measure_id: str) -> tuple[list[str], str, list, tuple[str, str]]:
 @login_required
 def overview() -> Any:
     """Every measure's latest London figure, its change from the previous period, coverage."""
+    return _page("London-wide figures", ("overview",), "figures/overview_body.html",
+                 _overview)  # fmt: skip
+
+
+def _overview() -> dict[str, Any]:
     conn = db.get_db()
     standard = _standard()
     london = figures_store.select(conn, area_code=_london(), breakdown="total")
@@ -116,7 +123,7 @@ def overview() -> Any:
                 "has_figures": bool(periods),
             }
         )
-    return render_template("figures/overview.html", items=items, build=figures_store.build(conn))
+    return {"items": items, "build": figures_store.build(conn)}
 
 
 @bp.route("/figures/<measure_id>")
@@ -124,8 +131,15 @@ def overview() -> Any:
 def measure_page(measure_id: str) -> Any:
     """One measure: London's figure, the boroughs' chart and map with a table, the back series."""
     measure = _measure(measure_id)
+    choice = _choice(measure_id)
+    key = ("measure", measure_id, choice[1], choice[3])
+    return _page(measure.title, key, "figures/measure_body.html",
+                 lambda: _measure_context(measure, *choice))  # fmt: skip
+
+
+def _measure_context(measure, periods, period, groups, group) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    measure_id = measure.id
     standard = _standard()
-    periods, period, groups, group = _choice(measure_id)
     conn = db.get_db()
     rows = figures_store.select(conn, measure_id, period, *group)
     london = next((r for r in rows if r["area_code"] == _london()), None)
@@ -152,8 +166,7 @@ def measure_page(measure_id: str) -> Any:
         for r in figures_store.select(conn, measure_id, None, *group, area_code=_london())
     ]
     query = {"period": period, "group": ":".join(group)}
-    return render_template(
-        "figures/measure.html",
+    return dict(
         measure=measure,
         periods=periods,
         period=period,
@@ -185,17 +198,31 @@ def _base(row: dict[str, Any] | None, measure) -> str:  # type: ignore[no-untype
     return f"{base:,}"
 
 
-def _svg(key: tuple, draw: Callable[[], bytes]) -> Response:
-    """A chart as an SVG response, drawn once per worker for each build of the figures."""
+def _cached(key: tuple, make: Callable[[], Any]) -> Any:
+    """What ``make`` gives, made once per worker for each build of the figures (the key holds
+    the build's time, so a recompute in any worker retires every older entry)."""
     built = figures_store.build(db.get_db())
     key = (*key, built["built_at"] if built else None)
-    body = _CACHE.get(key)
-    if body is None:
-        body = draw()
-        _CACHE[key] = body
+    found = _CACHE.get(key)
+    if found is None:
+        found = make()
+        _CACHE[key] = found
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
+    return found
+
+
+def _svg(key: tuple, draw: Callable[[], bytes]) -> Response:
+    """A chart as an SVG response, drawn once per worker for each build of the figures."""
+    body = _cached(key, draw)
     return Response(body, mimetype="image/svg+xml", headers={"Content-Security-Policy": SVG_POLICY})
+
+
+def _page(title: str, key: tuple, template: str, context: Callable[[], dict[str, Any]]) -> str:
+    """A figures page: its main part (the same for every reader) rendered once per worker for
+    each build, inside the layout of the signed-in person's own page."""
+    body = _cached(key, lambda: Markup(render_template(template, **context())))
+    return render_template("figures/page.html", title=title, body=body)
 
 
 def _point(row: dict[str, Any] | None, label: str, measure, short: bool = False) -> charts.Point:  # type: ignore[no-untyped-def]

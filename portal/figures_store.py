@@ -115,12 +115,18 @@ def after_upload(conn: sqlite3.Connection, files_root: str, submission_id: int) 
         recompute(conn, files_root)
 
 
-# Reading ---------------------------------------------------------------------------------------
+# Reading (plain cursor queries: these run on every figures page view) -------------------------
+
+
+def _rows(conn: sqlite3.Connection, sql: str, args: Any = ()) -> list[dict[str, Any]]:
+    cur = conn.execute(sql, args)
+    names = [c[0] for c in cur.description]
+    return [dict(zip(names, found, strict=True)) for found in cur.fetchall()]
 
 
 def build(conn: sqlite3.Connection) -> dict[str, Any] | None:
     """When the figures were built, from which submissions and on which standard version."""
-    found = db.row(conn, "SELECT * FROM figures_build WHERE id = 1")
+    found = next(iter(_rows(conn, "SELECT * FROM figures_build WHERE id = 1")), None)
     if found:
         found["submissions"] = json.loads(found["submissions"])
     return found
@@ -131,7 +137,7 @@ def periods(conn: sqlite3.Connection, measure_id: str | None = None) -> list[str
     sql, args = "SELECT DISTINCT period FROM figures", []
     if measure_id:
         sql, args = sql + " WHERE measure_id = ?", [measure_id]
-    return [r["period"] for r in db.rows(conn, sql + " ORDER BY period", args)]
+    return [r["period"] for r in _rows(conn, sql + " ORDER BY period", args)]
 
 
 def select(
@@ -153,7 +159,7 @@ def select(
     where = [f"{k} = ?" for k, v in filters.items() if v is not None]
     args = [v for v in filters.values() if v is not None]
     sql = "SELECT * FROM figures" + (" WHERE " + " AND ".join(where) if where else "")
-    return db.rows(conn, sql + " ORDER BY rowid", args)
+    return _rows(conn, sql + " ORDER BY rowid", args)
 
 
 def figures_json(
