@@ -10,6 +10,7 @@ upload's own transaction has committed, so a page view never computes anything.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import sqlite3
 from typing import Any
@@ -112,7 +113,12 @@ def after_upload(conn: sqlite3.Connection, files_root: str, submission_id: int) 
     """Recompute once an accepted upload (which supersedes any earlier one) has been stored."""
     found = db.submission_by_id(conn, submission_id)
     if found and found["status"] == "accepted":
-        recompute(conn, files_root)
+        try:
+            recompute(conn, files_root)
+        except Exception:  # the upload is stored; the figures wait for the next recompute
+            logging.getLogger(__name__).exception(
+                "London's figures were not recomputed after submission %s", submission_id
+            )
 
 
 # Reading (plain cursor queries: these run on every figures page view) -------------------------
