@@ -3,8 +3,9 @@
 ``recompute`` runs the library's aggregator (``validator.figures.aggregate``, the same code as
 ``lsids aggregate``) over the latest accepted submission of each borough, kind and period (every
 round), and replaces the ``figures`` table whole in one transaction together with what it was
-built from: the submissions' ids and SHA-256 and the standard's version. It runs after an
-upload's own transaction has committed, so a page view never computes anything.
+built from: the submissions' ids and SHA-256 and the standard's version. It runs once an
+upload's own transaction has committed and its answer has been sent, so the uploader does not wait
+for it and a page view never computes anything.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import json
 import logging
 import math
 import sqlite3
+from collections.abc import Callable
 from typing import Any
+
+from flask import Flask
 
 from . import db, store
 from .times import now
@@ -107,6 +111,21 @@ def _store(
         " VALUES (1, ?, ?, ?)",
         (now(), version, json.dumps(built_from)),
     )
+
+
+def after_response(app: Flask, submission_id: int) -> Callable[[], None]:
+    """What to run once the upload's answer has been sent (``Response.call_on_close``): the
+    uploader is not kept waiting for the sums, and the worker does them on its own connection."""
+
+    def run() -> None:
+        conn = db.connect(app.config["DATABASE"])
+        try:
+            with app.app_context():
+                after_upload(conn, app.config["FILES"], submission_id)
+        finally:
+            conn.close()
+
+    return run
 
 
 def after_upload(conn: sqlite3.Connection, files_root: str, submission_id: int) -> None:

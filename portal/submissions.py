@@ -89,8 +89,10 @@ def upload() -> Any:
                 filename=upload.filename or "upload",
                 checker=_checker,
             )
-            figures_store.after_upload(db.get_db(), current_app.config["FILES"], submission_id)
-            return redirect(url_for("submissions.show", submission_id=submission_id))
+            answer = redirect(url_for("submissions.show", submission_id=submission_id))
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            answer.call_on_close(figures_store.after_response(app, submission_id))
+            return answer
     return render_template("submissions/upload.html", form=form, has_rounds=bool(open_rounds))
 
 
