@@ -200,9 +200,8 @@ def _base(row: dict[str, Any] | None, measure) -> str:  # type: ignore[no-untype
 
 def _cached(key: tuple, make: Callable[[], Any]) -> Any:
     """What ``make`` gives, made once per worker for each build of the figures (the key holds
-    the build's time, so a recompute in any worker retires every older entry)."""
-    built = figures_store.build(db.get_db())
-    key = (*key, built["built_at"] if built else None)
+    the build's time and sources, so a recompute in any worker retires every older entry)."""
+    key = (*key, figures_store.build_key(db.get_db()))
     found = _CACHE.get(key)
     if found is None:
         found = make()

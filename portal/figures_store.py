@@ -157,6 +157,13 @@ def build(conn: sqlite3.Connection) -> dict[str, Any] | None:
     return found
 
 
+def build_key(conn: sqlite3.Connection) -> tuple[str, int] | None:
+    """What tells one build of the figures from another (its time and its sources), cheaply:
+    for caches of what is drawn from them."""
+    found = conn.execute("SELECT built_at, submissions FROM figures_build WHERE id = 1").fetchone()
+    return (found[0], hash(found[1])) if found else None
+
+
 def periods(conn: sqlite3.Connection, measure_id: str | None = None) -> list[str]:
     """The periods with figures (for one measure or any), oldest first."""
     sql, args = "SELECT DISTINCT period FROM figures", []
