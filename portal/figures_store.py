@@ -10,11 +10,14 @@ for it and a page view never computes anything.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import math
+import os
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -114,18 +117,49 @@ def _store(
 
 
 def after_response(app: Flask, submission_id: int) -> Callable[[], None]:
-    """What to run once the upload's answer has been sent (``Response.call_on_close``): the
-    uploader is not kept waiting for the sums, and the worker does them on its own connection."""
+    """What to run once the upload's answer has been sent (``Response.call_on_close``).
+
+    The sums take seconds, longer on a busy machine, and must not hold a gunicorn worker: they
+    run in a detached grandchild process (forked twice, so nothing waits to reap it). Such runs
+    queue on a lock file beside the database, and a run that finds the stored figures already
+    built from the current accepted returns does nothing, so a burst of uploads costs one or two
+    recomputes, not one each.
+    """
 
     def run() -> None:
+        child = os.fork()
+        if child:
+            os.waitpid(child, 0)  # the child leaves at once; its child is adopted by init
+            return
+        code = 0
+        try:
+            if os.fork() == 0:
+                _recompute_queued(app, submission_id)
+        except BaseException:
+            logging.getLogger(__name__).exception(
+                "London's figures were not recomputed after submission %s", submission_id
+            )
+            code = 1
+        finally:
+            os._exit(code)  # never return into the worker's request loop
+
+    return run
+
+
+def _recompute_queued(app: Flask, submission_id: int) -> None:
+    lock_path = Path(app.config["DATABASE"]).with_suffix(".figures.lock")
+    with open(lock_path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
         conn = db.connect(app.config["DATABASE"])
         try:
+            stored = build(conn)
+            current = [s["id"] for s in sources(conn)]
+            if stored and [s["id"] for s in stored["submissions"]] == current:
+                return  # an earlier run in the queue already built from these returns
             with app.app_context():
                 after_upload(conn, app.config["FILES"], submission_id)
         finally:
             conn.close()
-
-    return run
 
 
 def after_upload(conn: sqlite3.Connection, files_root: str, submission_id: int) -> None:

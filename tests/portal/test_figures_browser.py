@@ -86,7 +86,7 @@ def viewer_reads_the_figures(page, portal, violations) -> tuple[list[str], dict]
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
-    page.get_by_role("link", name="Figures").click()
+    page.get_by_role("link", name="Figures", exact=True).click()
     assert page.locator("h1").inner_text() == "London-wide figures"
     seen["overview_rows"] = page.locator("#overview tbody tr").count()
     problems += violations(page)
