@@ -22,6 +22,7 @@ from . import (
     data_collection,
     db,
     errors,
+    figures,
     round_admin,
     rounds,
     security,
@@ -59,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(api.bp)  # bearer tokens, never the session cookie: nothing for CSRF to ride on
     for area in (tracker_views, round_admin, users):  # the GLA runs the collection
         app.register_blueprint(area.bp)
+    app.register_blueprint(figures.bp)
     app.add_url_rule("/healthz", "healthz", healthz)
     app.jinja_env.filters.update(
         long_date=times.long_date,

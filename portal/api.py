@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 from flask import Blueprint, Response, abort, g, jsonify, request, url_for
 
-from . import db, problems, submissions, times, tokens
+from . import db, figures_store, problems, submissions, times, tokens
 from .rounds import type_titles
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -185,6 +185,22 @@ def round_list() -> Any:
             ]
         }
     )
+
+
+@bp.get("/figures")
+def figure_list() -> Any:
+    """London's published figures (every borough's and London's), filtered by measure and period:
+    the output table after disclosure control, so any account's token may read it."""
+    from validator import load_standard
+
+    measure = request.args.get("measure") or None
+    period = request.args.get("period") or None
+    if measure is not None and measure not in load_standard().measures:
+        _fail(422, f"There is no measure {measure!r} in the standard.", "unknown_measure")
+    conn = db.get_db()
+    if period is not None and period not in figures_store.periods(conn, measure):
+        _fail(422, f"There are no figures for the period {period!r}.", "unknown_period")
+    return jsonify(figures_store.figures_json(conn, measure, period))
 
 
 @cache

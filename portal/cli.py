@@ -1,5 +1,5 @@
 """Operator commands: ``flask --app portal create-user``, ``deactivate-user``, ``reset-password``,
-``create-token`` and ``seed-demo`` (init-db: db.py)."""
+``create-token``, ``seed-demo`` and ``recompute-figures`` (init-db: db.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_token_command)
     app.cli.add_command(deactivate_user_command)
     app.cli.add_command(reset_password_command)
+    app.cli.add_command(recompute_figures_command)
 
 
 def _read_password() -> str:
@@ -112,3 +113,17 @@ def reset_password_command(email: str) -> None:
         raise click.UsageError("The password needs at least 12 characters.")
     users.reset_password(db.get_db(), user, password)
     click.echo(f"Reset the password for {email}.")
+
+
+@click.command("recompute-figures")
+def recompute_figures_command() -> None:
+    """Rebuild London's figures from the latest accepted returns (uploads do this themselves)."""
+    from . import figures_store
+
+    conn = db.get_db()
+    count = figures_store.recompute(conn, current_app.config["FILES"])
+    built = figures_store.build(conn) or {}
+    click.echo(
+        f"Computed {count} figures from {len(built.get('submissions', []))} accepted returns "
+        f"(standard {built.get('standard_version')})."
+    )

@@ -128,6 +128,36 @@ MIGRATIONS: list[str] = [
     ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
     ALTER TABLE rounds ADD COLUMN closed_at TEXT;
     """,
+    # London's figures (the aggregator's output table), replaced whole on every recompute, and
+    # what they were built from (portal/figures_store.py).
+    """
+    CREATE TABLE figures (
+        measure_id TEXT NOT NULL,
+        period TEXT NOT NULL,
+        area_code TEXT NOT NULL,
+        breakdown TEXT NOT NULL,
+        breakdown_value TEXT NOT NULL,
+        value REAL,
+        ci_lower REAL,
+        ci_upper REAL,
+        standard_error REAL,
+        n_unweighted INTEGER,
+        n_effective REAL,
+        numerator INTEGER,
+        denominator INTEGER,
+        status TEXT NOT NULL,
+        boroughs_contributing INTEGER,
+        population_share REAL,
+        PRIMARY KEY (measure_id, period, breakdown, breakdown_value, area_code)
+    );
+    CREATE INDEX figures_area ON figures (area_code, breakdown, measure_id, period);
+    CREATE TABLE figures_build (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        built_at TEXT NOT NULL,
+        standard_version TEXT NOT NULL,
+        submissions TEXT NOT NULL
+    );
+    """,
 ]
 
 

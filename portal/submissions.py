@@ -13,6 +13,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    after_this_request,
     current_app,
     g,
     redirect,
@@ -21,7 +22,7 @@ from flask import (
     url_for,
 )
 
-from . import audit, checking, db, intake, store, times
+from . import audit, checking, db, figures_store, intake, store, times
 from .auth import roles_required
 from .forms import UploadForm
 from .report_view import ReportView
@@ -65,8 +66,9 @@ def _checker(data: bytes, filename: str, options: dict[str, Any]) -> checking.Ou
 
 def receive(round_: dict[str, Any], kind: str, data: bytes, filename: str | None) -> int:
     """The signed-in officer's upload, kept, checked in a limited child and recorded: the one
-    path both the upload page and the API take. Returns the new submission's id."""
-    return intake.receive(
+    path both the upload page and the API take. Returns the new submission's id. Once the
+    answer has been sent, London's figures are recomputed (``figures_store.after_response``)."""
+    submission_id = intake.receive(
         db.get_db(),
         current_app.config["FILES"],
         round_=round_,
@@ -76,6 +78,14 @@ def receive(round_: dict[str, Any], kind: str, data: bytes, filename: str | None
         filename=filename or "upload",
         checker=_checker,
     )
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    @after_this_request
+    def recompute_once_answered(answer: Response) -> Response:
+        answer.call_on_close(figures_store.after_response(app, submission_id))
+        return answer
+
+    return submission_id
 
 
 def _upload_form() -> tuple[UploadForm, dict[int, dict[str, Any]]]:

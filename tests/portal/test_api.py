@@ -421,3 +421,48 @@ def test_a_deactivated_accounts_token_is_refused(api_portal):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     is_error(api.get("/rounds"), 401, "invalid_token")
+
+
+def test_a_viewer_reads_londons_figures_as_the_download_gives_them(api_portal):
+    import csv
+    import io
+    import time
+
+    api = Api(api_portal.base, command_token(api_portal, VIEWER).stdout.strip())
+    everything = api.get("/figures")
+    assert everything.status_code == 200
+    schema_check(everything.json(), "FigureList")
+    rows = everything.json()["figures"]
+    measure = next(r["measure_id"] for r in rows if r["area_code"] == "E12000007")
+    period = max(r["period"] for r in rows if r["measure_id"] == measure)
+
+    viewer = Client(api_portal.base)
+    viewer.sign_in(VIEWER)
+    for _ in range(60):  # an upload by an earlier test may still be recomputing the figures
+        some = api.get("/figures", params={"measure": measure, "period": period}).json()
+        table = viewer.get("/figures/download/figures.csv").content.decode("utf-8-sig")
+        again = api.get("/figures", params={"measure": measure, "period": period}).json()
+        if some["built_at"] == again["built_at"] and some["submissions"] == again["submissions"]:
+            break
+        time.sleep(1)
+    schema_check(some, "FigureList")
+    assert some["figures"] and {(r["measure_id"], r["period"]) for r in some["figures"]} == {
+        (measure, period)
+    }
+    assert {s["sha256"] for s in some["submissions"]} and some["standard_version"]
+    # The same rows as the portal's CSV download of the output table
+    wanted = [
+        r for r in csv.DictReader(io.StringIO(table))
+        if r["measure_id"] == measure and r["period"] == period
+    ]  # fmt: skip
+    assert [
+        (r["area_code"], r["breakdown"], r["breakdown_value"], r["status"]) for r in wanted
+    ] == [
+        (r["area_code"], r["breakdown"], r["breakdown_value"], r["status"]) for r in some["figures"]
+    ]
+
+    is_error(api.get("/figures", params={"measure": "no_such_measure"}), 422, "unknown_measure")
+    is_error(
+        api.get("/figures", params={"measure": measure, "period": "1999"}), 422, "unknown_period"
+    )
+    is_error(Api(api_portal.base, None).get("/figures"), 401, "missing_token")
