@@ -5,8 +5,9 @@ No Flask here, so the web view and the demonstration seeding take the same path.
 The file is stored inside the write transaction that records its submission and audit entry,
 just before the commit, and only after the check (which takes most of an upload's time). A worker
 killed mid-upload (``kill -9``, out of memory) therefore leaves the file, the row and the entry
-all stored or none of them. (The one exception is a kill in the instant between naming the file
-and the commit, which leaves a stored file that no submission points at; never the reverse.)
+all stored or none of them. A kill between naming the file and the commit leaves a stored file
+that no submission points at (never the reverse); ``sweep`` removes such files, and gunicorn's
+master runs it whenever a worker exits (``gunicorn.conf.py``).
 """
 
 from __future__ import annotations
@@ -69,6 +70,22 @@ def receive(
                 "input_error": _json(outcome.input_error),
             },
         )
+
+
+def sweep(conn: sqlite3.Connection, files_root: str) -> list[str]:
+    """Remove stored files that no submission points at; return their names.
+
+    It holds the write lock while it looks: a worker stores a file only inside its write
+    transaction, so an unreferenced file seen under the lock can only be a killed worker's.
+    """
+    removed = []
+    with db.write(conn):
+        kept = {r[0] for r in conn.execute("SELECT DISTINCT sha256 FROM submissions")}
+        for path in store.names(files_root):
+            if path.name not in kept:
+                path.unlink(missing_ok=True)
+                removed.append(path.name)
+    return removed
 
 
 def _json(value: Any) -> str | None:

@@ -85,3 +85,11 @@ def _save_renamed(target: Path, data: bytes) -> None:
 def read(root: str | Path, sha256: str) -> bytes:
     """The stored bytes for a hash."""
     return path_for(root, sha256).read_bytes()
+
+
+def names(root: str | Path) -> list[Path]:
+    """Every file under the store: hash-named ones and any temporary file a killed writer left."""
+    base = Path(root)
+    if not base.is_dir():
+        return []
+    return [p for folder in base.iterdir() if folder.is_dir() for p in folder.iterdir()]

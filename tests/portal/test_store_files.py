@@ -21,3 +21,36 @@ def test_the_same_bytes_are_kept_once_under_their_hash(tmp_path, monkeypatch, un
     kept = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert kept == [tmp_path / sha[:2] / sha]  # no temporary file left beside it
     assert store.read(tmp_path, sha) == data
+
+
+def test_a_sweep_removes_only_files_no_submission_points_at(tmp_path):
+    """What a worker killed between naming a file and committing its row leaves is swept away;
+    a file a submission points at, and one shared by two submissions, stay."""
+    from portal import db, intake
+
+    files = tmp_path / "files"
+    conn = db.connect(tmp_path / "portal.sqlite3")
+    db.migrate(conn)
+    user = db.create_user(conn, "officer@example.gov.uk", "hash", "officer", "E09000001")
+    round_id = db.create_round(
+        conn,
+        {"name": "R", "period": "2025-26", "types": ["service-data"], "standard_version": "1.0.0",
+         "opens_on": "2025-04-01", "closes_on": "2026-03-31"},
+        user,
+    )  # fmt: skip
+    kept = store.save(files, b"kept")
+    for _ in range(2):
+        db.add_submission(
+            conn,
+            {"round_id": round_id, "borough": "E09000001", "type": "service-data",
+             "status": "rejected", "sha256": kept, "filename": "a.csv", "size": 4,
+             "uploaded_by": user, "validator_version": "x", "standard_version": "1.0.0",
+             "report": None, "input_error": None},
+        )  # fmt: skip
+    orphan = store.save(files, b"orphan")
+    leftover = files / kept[:2] / ".incoming-abc"
+    leftover.write_bytes(b"half")
+
+    assert sorted(intake.sweep(conn, str(files))) == sorted([orphan, leftover.name])
+    assert [p.name for p in files.rglob("*") if p.is_file()] == [kept]
+    assert intake.sweep(conn, str(files)) == []
