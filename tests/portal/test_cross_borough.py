@@ -62,3 +62,47 @@ def test_a_gla_administrator_sees_every_borough_and_a_viewer_none(portal, submis
     for ids in submissions_by_borough.values():
         assert gla.get(f"/submissions/{ids[0]}").status_code == 200
         assert viewer.get(f"/submissions/{ids[0]}").status_code == 404
+
+
+GLA_PAGES = ["/rounds/{round}/tracker", "/rounds/{round}/not-submitted.csv", "/rounds/{round}/edit",
+             "/users", "/users/new", "/audit-log", "/audit-log.csv", "/data-collection/london.csv",
+             "/data-collection/boroughs/{code}"]  # fmt: skip
+
+
+def test_no_officer_can_reach_another_boroughs_history_or_the_glas_pages(portal, standard):
+    """The collection's pages, for every officer: another borough's history of a return answers
+    the 404 of a borough that does not exist, and the GLA's own pages answer 404 too."""
+    boroughs = list(standard.boroughs.codes)
+    conn = sqlite3.connect(f"file:{portal.env['PORTAL_DATABASE']}?mode=ro", uri=True)
+    try:
+        round_id, types = conn.execute(
+            "SELECT id, types FROM rounds WHERE closed_at IS NULL ORDER BY id LIMIT 1"
+        ).fetchone()
+    finally:
+        conn.close()
+    kind = re.findall(r'"([^"]+)"', types)[0]
+    history = "/rounds/{round}/boroughs/{code}/{kind}"
+    gla = Client(portal.base)
+    gla.sign_in("gla.admin@london.gov.uk")
+    for page in GLA_PAGES:  # every address is real: the GLA reaches each one
+        path = page.format(round=round_id, code=boroughs[0])
+        assert gla.get(path).status_code == 200, path
+    leaks = []
+    for code in boroughs:
+        client = Client(portal.base)
+        client.sign_in(officer(code))
+        own = client.get(history.format(round=round_id, code=code, kind=kind))
+        assert own.status_code == 200, code  # the gate lets the owner in
+        missing = client.get(history.format(round=round_id, code="E09999999", kind=kind))
+        assert missing.status_code == 404
+        for other in boroughs:
+            if other != code:
+                answer = client.get(history.format(round=round_id, code=other, kind=kind))
+                if answer.status_code != 404 or same(answer) != same(missing):
+                    leaks.append((code, other, answer.status_code))
+        for page in GLA_PAGES:
+            for other in (code, boroughs[boroughs.index(code) - 1]):
+                path = page.format(round=round_id, code=other)
+                if client.get(path).status_code != 404:
+                    leaks.append((code, path))
+    assert leaks == []
