@@ -127,6 +127,10 @@ def after_response(app: Flask, submission_id: int) -> Callable[[], None]:
     """
 
     def run() -> None:
+        # The aggregator (scipy among it) is imported here, before the fork, so the detached
+        # process never imports in a forked copy of a worker (an old scipy failed to, in CI).
+        import validator.figures  # noqa: F401
+
         child = os.fork()
         if child:
             os.waitpid(child, 0)  # the child leaves at once; its child is adopted by init
@@ -134,9 +138,6 @@ def after_response(app: Flask, submission_id: int) -> Callable[[], None]:
         code = 0
         try:
             if os.fork() == 0:
-                # Let go of the worker's sockets and files (the client's connection among them),
-                # so nothing the worker holds stays open while the sums run.
-                os.closerange(3, os.sysconf("SC_OPEN_MAX"))
                 _recompute_queued(app, submission_id)
         except BaseException:
             logging.getLogger(__name__).exception(
