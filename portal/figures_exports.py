@@ -17,9 +17,10 @@ import re
 import zipfile
 from typing import Any
 
+from . import csv_download
+from .csv_download import FORMULA_STARTS
 from .figures_store import COLUMNS
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 RESOURCE = "figures"
 
@@ -32,8 +33,7 @@ def safe_cell(value: Any) -> str:
         return str(value).lower()
     if isinstance(value, int | float):
         return repr(value) if isinstance(value, float) else str(value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return csv_download.safe_cell(value)
 
 
 def is_safe(cell: str) -> bool:

@@ -49,14 +49,13 @@ def sources(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 
 def compute(files_root: str, chosen: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str]:
     """The aggregator's output table for these submissions, as rows; and the standard version."""
-    from validator import load_standard
-    from validator.cli import _return_frame  # the reader `lsids aggregate` uses, shared on purpose
+    from validator import load_standard, return_frame  # the reader `lsids aggregate` uses
     from validator.figures import SurveyReturn, aggregate
 
     standard = load_standard()
     surveys, services = [], []
     for sub in chosen:
-        frame = _return_frame(store.path_for(files_root, sub["sha256"]), sub["type"], standard)
+        frame = return_frame(store.path_for(files_root, sub["sha256"]), sub["type"], standard)
         if standard.submission_types[sub["type"]].role("weight"):
             # the portal keeps no metadata file: weights are taken to add up to the population
             surveys.append(SurveyReturn(frame, None))

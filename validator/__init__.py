@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .catalogue.inputs import InputError
     from .engine import validate
     from .excel.annotate import annotate
+    from .readers.by_field import return_frame
     from .report.finding import Finding
     from .report.model import Report
     from .standard import Standard, StandardError, available_versions, load_standard
@@ -24,6 +25,7 @@ _HOMES = {
     "InputError": ".catalogue.inputs",
     "validate": ".engine",
     "annotate": ".excel.annotate",
+    "return_frame": ".readers.by_field",
     "Finding": ".report.finding",
     "Report": ".report.model",
     "Standard": ".standard",
@@ -61,5 +63,6 @@ __all__ = [
     "annotate",
     "available_versions",
     "load_standard",
+    "return_frame",
     "validate",
 ]

@@ -370,6 +370,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_aggregate(args: argparse.Namespace) -> int:
     from .engine import validate
     from .figures import SurveyReturn, aggregate, for_people
+    from .readers.by_field import return_frame
 
     standard = load_standard()
     surveys, services, refused = [], [], []
@@ -381,7 +382,7 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
         if not report.valid:
             refused.append(path)
             continue
-        frame = _return_frame(path, report.type, standard)
+        frame = return_frame(path, report.type, standard)
         if standard.submission_types[report.type].role("weight"):
             weight_total = (metadata or {}).get("weight_total")
             unstated += weight_total is None
@@ -416,24 +417,6 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return EXIT_OK
-
-
-def _return_frame(path: Path, type_name: str, standard):
-    """A valid return's cells as text, in columns named by the standard's fields."""
-    import pandas as pd
-
-    from .readers.headers import loose_names, normalise
-    from .readers.source import read_table
-
-    table = read_table(path, standard=standard)
-    loose = loose_names(standard.submission_types[type_name])
-    names = [loose.get(normalise(h), h) if h.strip() else f"_blank_{i}"
-             for i, h in enumerate(table.header)]  # fmt: skip
-    parts = [
-        pd.DataFrame({n: a.to_pylist() for n, a in zip(names, chunk.arrays, strict=True)})
-        for chunk in table.chunks
-    ]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=names)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
