@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(deactivate_user_command)
     app.cli.add_command(reset_password_command)
     app.cli.add_command(recompute_figures_command)
+    app.cli.add_command(sweep_files_command)
 
 
 def _read_password() -> str:
@@ -127,3 +128,18 @@ def recompute_figures_command() -> None:
         f"Computed {count} figures from {len(built.get('submissions', []))} accepted returns "
         f"(standard {built.get('standard_version')})."
     )
+
+
+@click.command("sweep-files")
+def sweep_files_command() -> None:
+    """Remove stored files no submission points at (what a killed worker can leave behind).
+    gunicorn's master starts this whenever a worker exits (gunicorn.conf.py)."""
+    from . import intake
+
+    conn = db.connect(current_app.config["DATABASE"])
+    try:
+        conn.execute(f"PRAGMA busy_timeout={intake.SWEEP_WAIT_MS}")
+        removed = intake.sweep(conn, current_app.config["FILES"])
+    finally:
+        conn.close()
+    click.echo(f"Removed {len(removed)} stored file(s) no submission points at.")

@@ -6,8 +6,8 @@ The file is stored inside the write transaction that records its submission and 
 just before the commit, and only after the check (which takes most of an upload's time). A worker
 killed mid-upload (``kill -9``, out of memory) therefore leaves the file, the row and the entry
 all stored or none of them. A kill between naming the file and the commit leaves a stored file
-that no submission points at (never the reverse); ``sweep`` removes such files, and gunicorn's
-master runs it whenever a worker exits (``gunicorn.conf.py``).
+that no submission points at (never the reverse); ``sweep`` removes such files; gunicorn's
+master starts ``flask sweep-files`` whenever a worker exits (``gunicorn.conf.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from collections.abc import Callable
 from typing import Any
 
 from . import checking, db, store
+
+SWEEP_WAIT_MS = 120_000  # a sweep waits this long for the write lock a busy portal passes around
 
 Checker = Callable[[bytes, str, dict[str, Any]], checking.Outcome]
 

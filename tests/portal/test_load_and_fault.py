@@ -238,7 +238,11 @@ def test_boroughs_upload_at_once_while_a_worker_is_killed(busy_portal, tmp_path)
         ), f"submission {pk}: audit entries {entries.get(f'submission {pk}')}"
     assert set(entries) == {f"submission {pk}" for pk in submissions}, "an entry without a row"
     hashes = {row["sha256"] for row in submissions.values()}
-    on_disk = {p.name for p in files_root.rglob("*") if p.is_file()}
+    for _ in range(600):  # the master's sweep after the kill runs as a process of its own
+        on_disk = {p.name for p in files_root.rglob("*") if p.is_file()}
+        if on_disk == hashes:
+            break
+        time.sleep(0.1)
     assert on_disk == hashes, f"files without a submission: {sorted(on_disk - hashes)}"
     # The run added a row for every answered upload, and at most one for the unanswered one.
     added = [pk for pk in submissions if pk > before]

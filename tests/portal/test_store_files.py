@@ -54,3 +54,22 @@ def test_a_sweep_removes_only_files_no_submission_points_at(tmp_path):
     assert sorted(intake.sweep(conn, str(files))) == sorted([orphan, leftover.name])
     assert [p.name for p in files.rglob("*") if p.is_file()] == [kept]
     assert intake.sweep(conn, str(files)) == []
+
+
+def test_the_sweep_command_the_master_starts_removes_an_orphan(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "PORTAL_SECRET_KEY": "test-" + os.urandom(8).hex(),
+           "PORTAL_DATABASE": str(tmp_path / "portal.sqlite3"),
+           "PORTAL_FILES": str(tmp_path / "files")}  # fmt: skip
+    orphan = store.save(tmp_path / "files", b"left by a killed worker")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "portal", "sweep-files"],
+        env=env, cwd=root, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Removed 1 stored file" in done.stdout
+    assert not store.path_for(tmp_path / "files", orphan).exists()
