@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from . import audit, db
@@ -102,10 +102,10 @@ def user_for(conn: sqlite3.Connection, token: str) -> dict[str, Any] | None:
 
 def _touch(conn: sqlite3.Connection, token_id: int, last_used_at: str | None) -> None:
     """Record the token's use, at most once every ``TOUCH_EVERY``."""
-    moment = datetime.now(UTC).replace(microsecond=0)
-    if last_used_at and moment - datetime.fromisoformat(last_used_at) < TOUCH_EVERY:
+    moment = now()
+    if last_used_at and (
+        datetime.fromisoformat(moment) - datetime.fromisoformat(last_used_at) < TOUCH_EVERY
+    ):
         return
     with db.write(conn):
-        conn.execute(
-            "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", (moment.isoformat(), token_id)
-        )
+        conn.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", (moment, token_id))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from libreoffice import soffice_to
 from openpyxl import load_workbook
 
 from validator import InputError, validate
@@ -17,7 +18,6 @@ from validator.cli import main
 from validator.excel.annotate import COPIED_NOTE, annotate, marked_path
 from validator.excel.xlsx_copy import copied_format, write_xlsx_copy
 
-from .libreoffice import soffice_to
 from .test_annotate import DATA, build_workbook, expected_cells
 
 

@@ -11,11 +11,11 @@ import os
 import stat
 
 import pytest
+from libreoffice import pdf_pages, soffice_to
 from openpyxl import load_workbook
 
 from validator.excel.annotate import PRINT_NOTE, annotate
 
-from .libreoffice import pdf_pages, soffice_to
 from .test_annotate import DATA, build_workbook
 
 BAD_MODES = range(20, 100)  # each row a different wrong mode: a finding each, pages of problems

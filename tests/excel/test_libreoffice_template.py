@@ -10,14 +10,13 @@ a headless save writes no view settings at all (for any workbook), so that is ch
 from __future__ import annotations
 
 import pytest
+from libreoffice import open_in_calc_frozen, soffice_to
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from validator import validate
 from validator.excel.template import CODES_SHEET, TABLE_ROWS
 from validator.standard import load_standard
-
-from .libreoffice import open_in_calc_frozen, soffice_to
 
 TYPES = sorted(load_standard().submission_types)
 LAST = TABLE_ROWS + 1  # the last row of the table: rows 2 to TABLE_ROWS + 1 hold data
