@@ -1,13 +1,14 @@
 """The standard is a valid Frictionless Data Package whose parts agree with each other."""
 
 import csv
+import itertools
 from pathlib import Path
 
 import frictionless
 import jsonschema
 import pytest
 
-from validator.standard import available_versions, load_standard
+from validator.standard import AnswerTest, available_versions, current_version, load_standard
 from validator.stock import stock_validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,10 +24,21 @@ def test_stock_frictionless_finds_the_package_valid_code_lists_included():
 
 def test_package_names_version_licence_and_contributors():
     package = STANDARD.package
-    assert package["version"] == "1.0.0" == STANDARD.version
+    assert package["version"] == "1.1.0" == STANDARD.version == current_version()
     assert package["licenses"][0]["name"] == "OGL-UK-3.0"
     assert package["contributors"]
-    assert available_versions() == ["1.0.0"]
+    assert available_versions() == ["1.0.0", "1.1.0"]
+
+
+def test_each_version_has_a_changelog_entry_and_the_previous_one_is_archived_valid():
+    changelog = (ROOT / "standard" / "CHANGELOG.md").read_text(encoding="utf-8")
+    for version in available_versions():
+        assert f"## {version} " in changelog, version
+        older = load_standard(version)
+        if version != STANDARD.version:
+            assert older.path == ROOT / "standard" / "archive" / version
+            report = frictionless.validate(str(older.package_path))
+            assert report.valid, report.flatten(["type", "note"])
 
 
 def test_boroughs_are_the_33_ons_codes_and_keep_the_tile_map_notice():
@@ -179,3 +191,57 @@ def test_each_role_the_rules_rely_on_is_played_by_exactly_one_field():
 def test_the_standard_readme_says_a_return_follows_the_template_schema():
     text = (ROOT / "standard" / "README.md").read_text(encoding="utf-8")
     assert "a borough's return follows the same schema" in text
+
+
+SURVEY = next(s for s in STANDARD.submission_types.values() if s.role("weight"))
+
+
+def _column_values(codelist: str, column: str) -> dict[str, str]:
+    return {c.code: c.extra.get(column, "") for c in STANDARD.codelists[codelist].codes.values()}
+
+
+def _passes(test: AnswerTest, answer: str) -> bool:
+    field = SURVEY.field(test.field)
+    value = _column_values(field.codelist, test.via).get(answer, "") if test.via else answer
+    return value in test.codes
+
+
+@pytest.mark.parametrize("breakdown", list(STANDARD.survey_breakdowns.values()), ids=str)
+def test_survey_breakdown_derivations_name_real_fields_codes_and_values(breakdown):
+    values = STANDARD.breakdowns[breakdown.code].values
+    assert breakdown.otherwise in values, "each breakdown needs one row with no condition"
+    assert breakdown.rules
+    for rule in breakdown.rules:
+        assert rule.value in values and rule.tests
+        for test in rule.tests:
+            field = SURVEY.field(test.field)  # KeyError: not a resident-survey field
+            assert field.codelist, f"{test.field} has no code list"
+            assert test.codes
+            if test.via:
+                column = _column_values(field.codelist, test.via)
+                assert any(column.values()), f"{field.codelist} has no column {test.via}"
+                assert set(test.codes) <= set(column.values())
+            else:
+                assert set(test.codes) <= set(STANDARD.codelists[field.codelist].codes)
+
+
+@pytest.mark.parametrize("breakdown", list(STANDARD.survey_breakdowns.values()), ids=str)
+def test_no_answers_put_a_respondent_in_two_values_of_a_survey_breakdown(breakdown):
+    """Every combination of the answers (blank included) meets the conditions of one value at
+    most, so the order of the rows does not change anyone's part."""
+    fields = sorted({t.field for r in breakdown.rules for t in r.tests})
+    choices = [["", *STANDARD.codelists[SURVEY.field(f).codelist].codes] for f in fields]
+    for answers in itertools.product(*choices):
+        given = dict(zip(fields, answers, strict=True))
+        met = {r.value for r in breakdown.rules if all(_passes(t, given[t.field]) for t in r.tests)}
+        assert len(met) <= 1, (given, met)
+
+
+def test_the_derivations_table_lists_each_breakdown_in_one_block_with_one_otherwise_row():
+    rows = STANDARD.tables["breakdown-derivations"]
+    order = [b for b, _ in itertools.groupby(r["breakdown"] for r in rows)]
+    assert order == list(STANDARD.survey_breakdowns), "a breakdown's rows must be together"
+    for code in order:
+        otherwise = [r for r in rows if r["breakdown"] == code and not r["condition"]]
+        assert len(otherwise) == 1
+        assert not (otherwise[0]["field"] or otherwise[0]["via"] or otherwise[0]["codes"])

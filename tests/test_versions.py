@@ -11,7 +11,7 @@ import pytest
 import validator.standard as standard_module
 from validator import InputError, validate
 from validator.cli import main
-from validator.standard import available_versions, load_standard
+from validator.standard import available_versions, current_version, load_standard
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "valid" / "resident-survey_E09000003_2025-26.csv"
@@ -41,7 +41,7 @@ def archived(tmp_path, monkeypatch):
 def test_the_validator_knows_every_archived_version_and_checks_against_the_one_named(
     archived, tmp_path
 ):
-    assert available_versions() == ["0.9.0", "1.0.0"]
+    assert available_versions() == ["0.9.0", "1.0.0", "1.1.0"]
     rows = EXAMPLE.read_text(encoding="utf-8").splitlines()
     header = rows[0].split(",")
     sex = header.index("sex")
@@ -51,7 +51,7 @@ def test_the_validator_knows_every_archived_version_and_checks_against_the_one_n
     edited.write_text("\n".join([rows[0], ",".join(cells), *rows[2:]]) + "\n", encoding="utf-8")
 
     now = validate(edited)
-    assert now.standard_version == "1.0.0"
+    assert now.standard_version == current_version() == "1.1.0"
     assert "not-in-codelist" not in now.codes
 
     then = validate(edited, standard_version="0.9.0")
@@ -63,6 +63,14 @@ def test_the_validator_knows_every_archived_version_and_checks_against_the_one_n
 def test_an_unknown_version_is_refused_with_the_versions_it_knows(archived, capsys):
     with pytest.raises(InputError) as caught:
         validate(EXAMPLE, standard_version="3.0.0")
-    assert "0.9.0, 1.0.0" in caught.value.message
+    assert "0.9.0, 1.0.0, 1.1.0" in caught.value.message
     assert main(["validate", str(EXAMPLE), "--standard-version", "3.0.0"]) == 2
     assert "3.0.0" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLE.parent.glob("*.csv")), ids=lambda p: p.name)
+def test_a_return_naming_the_previous_version_is_checked_against_it_and_stays_valid(example):
+    report = validate(example, standard_version="1.0.0")
+    assert report.standard_version == "1.0.0"
+    assert report.valid, report.codes
+    assert load_standard("1.0.0").path.name == "1.0.0"

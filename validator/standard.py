@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 PACKAGE_FILE = "datapackage.json"
+DERIVATIONS = "breakdown-derivations"  # which survey answers give each breakdown value
 
 
 class StandardError(Exception):
@@ -153,6 +154,34 @@ class Breakdown:
 
 
 @dataclass(frozen=True)
+class AnswerTest:
+    """One row of a condition: the answer to ``field`` (read through the code-list column
+    ``via``, when one is named) is one of ``codes``."""
+
+    field: str
+    via: str | None
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ValueRule:
+    """One condition for a breakdown value: every test must hold."""
+
+    value: str
+    tests: tuple[AnswerTest, ...]
+
+
+@dataclass(frozen=True)
+class SurveyBreakdown:
+    """How a survey respondent's answers give their part of a breakdown (the
+    breakdown-derivations table): the first rule that holds names it, else ``otherwise``."""
+
+    code: str
+    rules: tuple[ValueRule, ...]
+    otherwise: str
+
+
+@dataclass(frozen=True)
 class Standard:
     """One published version of the standard, loaded from its Data Package."""
 
@@ -166,6 +195,8 @@ class Standard:
     metadata_schema: dict[str, Any]
     rules: dict[str, float] = field(default_factory=dict)
     tables: dict[str, tuple[dict[str, str], ...]] = field(default_factory=dict)
+    # breakdowns survey measures are given by beyond the total, in order (none before 1.1.0)
+    survey_breakdowns: dict[str, SurveyBreakdown] = field(default_factory=dict)
 
     def key_values(self, resource: str, fields: tuple[str, ...], sep: str) -> frozenset[str]:
         """Every value of ``fields`` in a code-list resource (joined by ``sep``): what a foreign
@@ -343,7 +374,29 @@ def _load(root: Path) -> Standard:
         metadata_schema=metadata_schema,
         rules={r["name"]: r["value"] for r in package.get("validationRules", [])},
         tables=tables,
+        survey_breakdowns=_survey_breakdowns(tables.get(DERIVATIONS, ())),
     )
+
+
+def _survey_breakdowns(rows: tuple[dict[str, str], ...]) -> dict[str, SurveyBreakdown]:
+    """The breakdown-derivations rows as one SurveyBreakdown per breakdown, in table order."""
+    conditions: dict[str, dict[tuple[str, str], list[AnswerTest]]] = {}
+    otherwise: dict[str, str] = {}
+    for row in rows:
+        rules = conditions.setdefault(row["breakdown"], {})
+        if not row["condition"]:
+            otherwise[row["breakdown"]] = row["value"]
+            continue
+        test = AnswerTest(row["field"], row["via"] or None, _split(row["codes"]))
+        rules.setdefault((row["value"], row["condition"]), []).append(test)
+    return {
+        code: SurveyBreakdown(
+            code,
+            tuple(ValueRule(value, tuple(tests)) for (value, _), tests in rules.items()),
+            otherwise.get(code, ""),
+        )
+        for code, rules in conditions.items()
+    }
 
 
 def _submission_type(

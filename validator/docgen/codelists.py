@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..standard import Field, Standard
+from ..standard import DERIVATIONS, Field, Standard
 from .markdown import code, escape, link, table, words
 
 MEASURES = "measures"  # resource names the loader reads by name too (see validator/standard.py)
@@ -87,6 +87,8 @@ def codelists_page(std: Standard) -> str:
             out += [f"Source: {link(text, source['path']) if source.get('path') else text}", ""]
         if name == BREAKDOWNS:
             out += [_breakdowns_table(std), ""]
+        elif name == DERIVATIONS:
+            out += [_derivations_table(std), ""]
         elif name in std.codelists:
             out += [codelist_table(std, name), ""]
         else:
@@ -121,6 +123,30 @@ def _breakdowns_table(std: Standard) -> str:
             ]
         )
     return table(["Breakdown", "Label", "Description", "Parts add up to the total", "Values"], rows)
+
+
+def _derivations_table(std: Standard) -> str:
+    """Each survey breakdown value with the answers that give it, one condition to a row (a value
+    on several rows: any one of them)."""
+    survey = next((s for s in std.submission_types.values() if s.role("weight")), None)
+    rows = []
+    for b in std.survey_breakdowns.values():
+        for rule in b.rules:
+            tests = []
+            for t in rule.tests:
+                codelist = survey.field(t.field).codelist if survey else None
+                answers = [code(c) if t.via else code_with_label(std, codelist, c) for c in t.codes]
+                where = field_link(survey.name, t.field) if survey else code(t.field)
+                through = f" (its {code(t.via)})" if t.via else ""
+                tests.append(f"{where}{through} is {words(answers, 'or')}")
+            rows.append([code(b.code), _value(std, b.code, rule.value), " and ".join(tests)])
+        rows.append([code(b.code), _value(std, b.code, b.otherwise), "no row above places them"])
+    return table(["Breakdown", "Value", "A respondent is in the value when"], rows)
+
+
+def _value(std: Standard, breakdown: str, value: str) -> str:
+    label = std.breakdowns[breakdown].values.get(value, "")
+    return f"{code(value)} ({escape(label)})" if label else code(value)
 
 
 def _composite_note(std: Standard, name: str) -> str:

@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 from ..catalogue.figures import LONDON, OUTPUT_COLUMNS, SHORTHAND, STATUSES
-from ..standard import NATIONAL_SOURCE, Standard
-from .markdown import code, escape, table
+from ..standard import DERIVATIONS, NATIONAL_SOURCE, Standard
+from .codelists import codelist_link
+from .markdown import code, escape, link, table, words
 
 PAGE = "figures.md"
+
+
+def _survey_breakdowns_line(std: Standard) -> str:
+    """What survey measures are broken down by, from the standard's breakdown-derivations."""
+    derived = std.survey_breakdowns.values()
+    if not derived:
+        return "- Survey measures are given for the total only."
+    names = words(
+        [f"{escape(std.breakdowns[b.code].label.lower())} ({code(b.code)})" for b in derived]
+    )
+    otherwise = words(sorted({code(b.otherwise) for b in derived}), "or")
+    table_link = link("breakdown-derivations", codelist_link(DERIVATIONS))
+    return (
+        f"- Survey measures are broken down by {names}. The standard's {table_link} table says "
+        "which answers put a respondent in each part; answers it places nowhere, such as "
+        f"'prefer not to say', are {otherwise}, so the parts add up to the total."
+    )
 
 
 def figures_page(std: Standard) -> str:
@@ -63,9 +81,7 @@ def figures_page(std: Standard) -> str:
         "borough's weights are rescaled to add up to its adult population (the return's "
         "`weight_total`). It is not an average of the borough figures, and rescaling changes no "
         "borough figure.",
-        "- Survey measures are broken down by age band, sex, ethnic group (the five Census "
-        "groups) and disability (a long-term condition that reduces day-to-day activities a lot "
-        "or a little); answers that name no part, such as 'prefer not to say', are `unknown`.",
+        _survey_breakdowns_line(std),
         "",
         "## Publication rules",
         "",
