@@ -30,7 +30,7 @@ SURVEY_FIELDS = (
 TYPED_FIELDS = (*SURVEY_FIELDS, "notes")
 # What a new survey return takes from the borough's last accepted one, as a starting point.
 CARRIED_OVER = ("weight_total", "weight_total_source", "survey_name")
-_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 @dataclass(frozen=True)

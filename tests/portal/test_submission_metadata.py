@@ -276,3 +276,28 @@ def test_population_shares_are_filled_when_every_boroughs_population_is_known(po
     # this year 3 boroughs have sent nothing: London's adult population is not known
     this_year = stored[(stored.period == "2025-26") & (stored.measure_id == measure)]
     assert this_year.population_share.isna().all()
+
+
+def test_a_typed_total_is_read_as_a_person_writes_numbers():
+    from portal import submission_metadata
+
+    round_ = {"period": "2025-26", "standard_version": load_standard().version}
+    user = {"borough": SHOWN, "email": officer(SHOWN)}
+
+    def total(typed: str) -> object:
+        built = submission_metadata.build(
+            round_, SURVEY, user, {"weight_total": typed, "weight_total_source": "ONS"}
+        )
+        return built.get("weight_total")
+
+    assert total("265,000") == total("265 000") == total(" 265000 ") == 265000
+    assert total("8031.5") == 8031.5
+    assert total("") is None
+    negative = submission_metadata.problem(
+        submission_metadata.build(round_, SURVEY, user, {"weight_total": "-5",
+                                                          "weight_total_source": "ONS"})
+    )  # fmt: skip
+    assert negative and negative.property == "weight_total"
+    assert "should be more than 0, not -5" in negative.message
+    service = submission_metadata.build(round_, SERVICE, user, {"weight_total": "5", "notes": "x"})
+    assert "weight_total" not in service and service["notes"] == "x"
