@@ -165,12 +165,10 @@ def show(submission_id: int) -> Any:
     form.round_id.data = round_["id"]
     form.type.data = submission["type"]
     metadata = submission_metadata.stored(submission)
-    carried = submission_metadata.carried_over(conn, submission["borough"])
     if metadata:  # a new version of this return starts from what this one said
-        answers = {n: metadata[n] for n in submission_metadata.TYPED_FIELDS if n in metadata}
-    else:
-        answers = carried[1] if carried else {}
-    _prefill(form, answers)
+        _prefill(form, {n: metadata[n] for n in submission_metadata.TYPED_FIELDS if n in metadata})
+    elif carried := submission_metadata.carried_over(conn, submission["borough"]):
+        _prefill(form, carried[1])
     return render_template(
         "submissions/show.html",
         submission=submission,
