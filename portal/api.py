@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 from flask import Blueprint, Response, abort, g, jsonify, request, url_for
 
-from . import db, figures_store, problems, submissions, times, tokens
+from . import db, figures_store, problems, submission_metadata, submissions, times, tokens
 from .rounds import type_titles
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -87,6 +87,7 @@ def _full(submission: dict[str, Any]) -> dict[str, Any]:
         **_summary(submission),
         "report": json.loads(submission["report"]) if submission["report"] else None,
         "input_error": json.loads(submission["input_error"]) if submission["input_error"] else None,
+        "metadata": submission_metadata.stored(submission),
     }
 
 
@@ -139,7 +140,11 @@ def send() -> Any:
         _fail(400, "Attach the return as a file in the multipart field file.", "missing_file")
     round_ = _round_from(request.form.get("round"), open_only=True)
     kind = _type_from(request.form.get("type"), round_)
-    submission_id = submissions.receive(round_, kind, upload.read(), upload.filename)
+    metadata = submission_metadata.build(round_, kind, g.user, request.form)
+    problem = submission_metadata.problem(metadata)
+    if problem is not None:  # the validator's words; the field to send is named in them
+        _fail(422, problem.message, "invalid_metadata")
+    submission_id = submissions.receive(round_, kind, upload.read(), upload.filename, metadata)
     found = db.submission_by_id(db.get_db(), submission_id)
     response = jsonify(_full(found))
     response.status_code = 201

@@ -158,6 +158,11 @@ MIGRATIONS: list[str] = [
         submissions TEXT NOT NULL
     );
     """,
+    # The submission metadata the portal builds for each upload (portal/submission_metadata.py):
+    # JSON, as the standard's submission-metadata schema has it; NULL for older submissions.
+    """
+    ALTER TABLE submissions ADD COLUMN metadata TEXT;
+    """,
 ]
 
 

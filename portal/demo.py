@@ -4,7 +4,9 @@ accepted, so the figures have a back series), and returns from the standard's ow
 The London figures are computed from the accepted returns at the end.
 
 Most boroughs have accepted returns, some also a rejected attempt (a return sent as the wrong
-borough, refused by the standard's own rule), and the last few have sent nothing yet.
+borough, refused by the standard's own rule), and the last few have sent nothing yet. Each survey
+return comes with its submission metadata: the generator's own adult population for the borough
+as what the weights add up to (so the figures' population shares are consistent with the rows).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from . import db, figures_store, intake, passwords, times
+from . import db, figures_store, intake, passwords, submission_metadata, times
 
 DEMO_PASSWORD = "demo-password-2025"
 GLA_EMAIL = "gla.admin@london.gov.uk"
@@ -110,6 +112,8 @@ def _last_year(conn, files_root, standard, gla, officers, folder, survey_rows): 
 
 
 def _send(conn, files_root, round_, kind, user, path: Path) -> int:  # type: ignore[no-untyped-def]
+    survey = submission_metadata.is_survey(kind)
+    typed = _survey_answers(user["borough"], round_["period"]) if survey else {}
     return intake.receive(
         conn,
         files_root,
@@ -119,4 +123,22 @@ def _send(conn, files_root, round_, kind, user, path: Path) -> int:  # type: ign
         data=path.read_bytes(),
         filename=path.name,
         checker=intake.in_process,
+        metadata=submission_metadata.build(round_, kind, user, typed),
     )
+
+
+def _survey_answers(borough: str, period: str) -> dict[str, str]:
+    """What an officer would type for the borough's survey return: the synthetic generator's
+    adult population (what its weights add up to), and a plausible survey and fieldwork."""
+    from validator import load_standard
+    from validator.synthetic import adult_population, period_dates
+
+    start, _ = period_dates(period)
+    name = load_standard().boroughs.labels()[borough]
+    return {
+        "weight_total": str(adult_population(borough, period)),
+        "weight_total_source": f"LSIDS synthetic adult population, mid-{start.year}",
+        "survey_name": f"{name} Residents' Survey {period}",
+        "fieldwork_start": start.replace(month=6, day=1).isoformat(),
+        "fieldwork_end": start.replace(month=9, day=30).isoformat(),
+    }

@@ -2,10 +2,11 @@
 
 ``recompute`` runs the library's aggregator (``validator.figures.aggregate``, the same code as
 ``lsids aggregate``) over the latest accepted submission of each borough, kind and period (every
-round), and replaces the ``figures`` table whole in one transaction together with what it was
-built from: the submissions' ids and SHA-256 and the standard's version. It runs once an
-upload's own transaction has committed and its answer has been sent, so the uploader does not wait
-for it and a page view never computes anything.
+round), each survey return with the ``weight_total`` its submission metadata states (London's
+estimate rescales the borough's weights to it), and replaces the ``figures`` table whole in one
+transaction together with what it was built from: the submissions' ids and SHA-256 and the
+standard's version. It runs once an upload's own transaction has committed and its answer has
+been sent, so the uploader does not wait for it and a page view never computes anything.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import db, store
+from . import db, store, submission_metadata
 from .times import now
 
 COLUMNS = (
@@ -38,7 +39,7 @@ def sources(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     the newest accepted one (a later round for the same period replaces an earlier one)."""
     found = db.rows(
         conn,
-        "SELECT s.id, s.borough, s.type, s.sha256, r.period FROM submissions s"
+        "SELECT s.id, s.borough, s.type, s.sha256, s.metadata, r.period FROM submissions s"
         " JOIN rounds r ON r.id = s.round_id WHERE s.status = 'accepted' ORDER BY s.id DESC",
     )
     latest: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -57,8 +58,9 @@ def compute(files_root: str, chosen: list[dict[str, Any]]) -> tuple[list[dict[st
     for sub in chosen:
         frame = return_frame(store.path_for(files_root, sub["sha256"]), sub["type"], standard)
         if standard.submission_types[sub["type"]].role("weight"):
-            # the portal keeps no metadata file: weights are taken to add up to the population
-            surveys.append(SurveyReturn(frame, None))
+            # London rescales the weights to the adult population the metadata states; a return
+            # sent before the portal kept metadata has its weights taken as they are
+            surveys.append(SurveyReturn(frame, submission_metadata.weight_total(sub)))
         else:
             services.append(frame)
     table = aggregate(surveys, services, standard=standard)

@@ -14,6 +14,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -83,6 +84,13 @@ class UploadForm(FlaskForm):
         "Which return is this?", validators=[DataRequired("Select which return this is")]
     )
     file = FileField("Upload a file")
+    # A resident survey's submission metadata; the validator judges it (submission_metadata.py)
+    weight_total = StringField("What the survey weights add up to")
+    weight_total_source = StringField("Where that population total comes from")
+    survey_name = StringField("Name of the survey (optional)")
+    fieldwork_start = StringField("First interview date (optional)")
+    fieldwork_end = StringField("Last interview date (optional)")
+    notes = TextAreaField("Notes for the GLA (optional)")
 
     def validate_file(self, field: FileField) -> None:
         if not field.data or not getattr(field.data, "filename", ""):

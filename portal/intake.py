@@ -25,14 +25,19 @@ SWEEP_WAIT_MS = 120_000  # a sweep waits this long for the write lock a busy por
 Checker = Callable[[bytes, str, dict[str, Any]], checking.Outcome]
 
 
-def options_for(round_: dict[str, Any], kind: str, borough: str) -> dict[str, Any]:
-    """Validator options for a return: the round's period and standard, the officer's borough."""
-    return {
+def options_for(
+    round_: dict[str, Any], kind: str, borough: str, metadata: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Validator options for a return: the round's period and standard, the officer's borough,
+    and the submission metadata when there is one (a survey's weights are checked against its
+    ``weight_total``)."""
+    options = {
         "type": kind,
         "borough": borough,
         "period": round_["period"],
         "standard_version": round_["standard_version"],
     }
+    return {**options, "metadata": metadata} if metadata else options
 
 
 def receive(
@@ -45,11 +50,13 @@ def receive(
     data: bytes,
     filename: str,
     checker: Checker,
+    metadata: dict[str, Any] | None = None,
 ) -> int:
-    """Check the file with ``checker``, keep it and record the submission; return its id."""
+    """Check the file with ``checker``, keep it and record the submission with its
+    ``metadata`` (already found complete by ``submission_metadata.problem``); return its id."""
     from validator import __version__ as validator_version
 
-    outcome = checker(data, filename, options_for(round_, kind, user["borough"]))
+    outcome = checker(data, filename, options_for(round_, kind, user["borough"], metadata))
     report = outcome.report
     with db.write(conn):
         sha = store.save(files_root, data)
@@ -70,6 +77,7 @@ def receive(
                 else round_["standard_version"],
                 "report": _json(report),
                 "input_error": _json(outcome.input_error),
+                "metadata": _json(metadata),
             },
         )
 

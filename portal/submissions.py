@@ -22,7 +22,7 @@ from flask import (
     url_for,
 )
 
-from . import audit, checking, db, figures_store, intake, store, times
+from . import audit, checking, db, figures_store, intake, store, submission_metadata, times
 from .auth import roles_required
 from .forms import UploadForm
 from .report_view import ReportView
@@ -64,10 +64,17 @@ def _checker(data: bytes, filename: str, options: dict[str, Any]) -> checking.Ou
     )
 
 
-def receive(round_: dict[str, Any], kind: str, data: bytes, filename: str | None) -> int:
-    """The signed-in officer's upload, kept, checked in a limited child and recorded: the one
-    path both the upload page and the API take. Returns the new submission's id. Once the
-    answer has been sent, London's figures are recomputed (``figures_store.after_response``)."""
+def receive(
+    round_: dict[str, Any],
+    kind: str,
+    data: bytes,
+    filename: str | None,
+    metadata: dict[str, Any] | None = None,
+) -> int:
+    """The signed-in officer's upload, kept, checked in a limited child and recorded with its
+    ``metadata`` (``submission_metadata.build``, found complete): the one path both the upload
+    page and the API take. Returns the new submission's id. Once the answer has been sent,
+    London's figures are recomputed (``figures_store.after_response``)."""
     submission_id = intake.receive(
         db.get_db(),
         current_app.config["FILES"],
@@ -77,6 +84,7 @@ def receive(round_: dict[str, Any], kind: str, data: bytes, filename: str | None
         data=data,
         filename=filename or "upload",
         checker=_checker,
+        metadata=metadata,
     )
     app = current_app._get_current_object()  # type: ignore[attr-defined]
 
@@ -103,18 +111,46 @@ def _upload_form() -> tuple[UploadForm, dict[int, dict[str, Any]]]:
 @roles_required("officer")
 def upload() -> Any:
     form, open_rounds = _upload_form()
+    carried = submission_metadata.carried_over(db.get_db(), g.user["borough"])
     if request.method == "GET":
         form.round_id.data = request.args.get("round", type=int)
         form.type.data = request.args.get("type")
+        _prefill(form, carried[1] if carried else {})
     if form.validate_on_submit():
         round_ = open_rounds[form.round_id.data]
         if form.type.data not in round_["types"]:
             form.type.errors = [*form.type.errors, "This round does not collect that return"]
         else:
-            upload = form.file.data
-            submission_id = receive(round_, form.type.data, upload.read(), upload.filename)
-            return redirect(url_for("submissions.show", submission_id=submission_id))
-    return render_template("submissions/upload.html", form=form, has_rounds=bool(open_rounds))
+            metadata = submission_metadata.build(round_, form.type.data, g.user, request.form)
+            problem = submission_metadata.problem(metadata)
+            if problem is None:
+                upload = form.file.data
+                submission_id = receive(
+                    round_, form.type.data, upload.read(), upload.filename, metadata
+                )
+                return redirect(url_for("submissions.show", submission_id=submission_id))
+            _show_problem(form, problem)
+    return render_template(
+        "submissions/upload.html",
+        form=form,
+        has_rounds=bool(open_rounds),
+        carried_from=carried[0] if carried else None,
+    )
+
+
+def _prefill(form: UploadForm, answers: dict[str, Any]) -> None:
+    """Start the form's survey answers from earlier ones (a number shown as 265,000)."""
+    for name, value in answers.items():
+        shown = f"{value:,}" if isinstance(value, int) else str(value)
+        getattr(form, name).data = shown
+
+
+def _show_problem(form: UploadForm, problem: submission_metadata.Problem) -> None:
+    """The validator's words on the field they are about (the return's kind when the portal
+    filled the property itself), so the error summary links to it."""
+    name = submission_metadata.form_field(problem.property) or "type"
+    field = getattr(form, name)
+    field.errors = [*field.errors, problem.message]
 
 
 @bp.route("/submissions/<int:submission_id>")
@@ -128,9 +164,16 @@ def show(submission_id: int) -> Any:
     form, open_rounds = _upload_form()
     form.round_id.data = round_["id"]
     form.type.data = submission["type"]
+    metadata = submission_metadata.stored(submission)
+    if metadata:  # a new version of this return starts from what this one said
+        _prefill(form, {n: metadata[n] for n in submission_metadata.TYPED_FIELDS if n in metadata})
+    elif carried := submission_metadata.carried_over(conn, submission["borough"]):
+        _prefill(form, carried[1])
     return render_template(
         "submissions/show.html",
         submission=submission,
+        metadata=metadata,
+        is_survey=submission_metadata.is_survey(submission["type"]),
         round=round_,
         view=ReportView(report) if report else None,
         input_error=input_error,
@@ -191,7 +234,12 @@ def annotated(submission_id: int) -> Any:
     outcome = checking.check(
         store.read(config["FILES"], submission["sha256"]),
         submission["filename"],
-        intake.options_for(round_, submission["type"], submission["borough"]),
+        intake.options_for(
+            round_,
+            submission["type"],
+            submission["borough"],
+            submission_metadata.stored(submission),
+        ),
         seconds=config["CHECK_SECONDS"],
         memory_mb=config["CHECK_MEMORY_MB"],
         annotated=True,

@@ -14,7 +14,7 @@ from .version import __version__
 
 if TYPE_CHECKING:
     from .catalogue.inputs import InputError
-    from .engine import validate
+    from .engine import check_metadata, validate
     from .excel.annotate import annotate
     from .readers.by_field import return_frame
     from .report.finding import Finding
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 _HOMES = {
     "InputError": ".catalogue.inputs",
     "validate": ".engine",
+    "check_metadata": ".engine",
     "annotate": ".excel.annotate",
     "return_frame": ".readers.by_field",
     "Finding": ".report.finding",
@@ -62,6 +63,7 @@ __all__ = [
     "__version__",
     "annotate",
     "available_versions",
+    "check_metadata",
     "load_standard",
     "return_frame",
     "validate",

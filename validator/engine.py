@@ -135,25 +135,48 @@ def _agree(name: str, option: str | None, metadata: dict[str, Any]) -> str | Non
     return option
 
 
-def _check_metadata(standard: Standard, metadata: dict[str, Any]) -> None:
+def check_metadata(
+    metadata: dict[str, Any], *, standard_version: str | None = None, complete: bool = False
+) -> None:
+    """Raise ``InputError`` if the submission metadata is not valid for the standard's schema.
+
+    ``validate`` runs the same check on the properties given. With ``complete``, a property the
+    schema requires (the contact; for a resident survey, ``weight_total`` and its source) must
+    be there too: the portal asks this of a submission. The error's ``metadata_property``
+    names the property at fault ('weight_total', 'contact.email'), for a form to point at.
+    """
+    if not isinstance(metadata, dict):
+        raise InputError("metadata-not-an-object")
+    _check_metadata(_standard(standard_version), metadata, complete=complete)
+
+
+def _check_metadata(standard: Standard, metadata: dict[str, Any], complete: bool = False) -> None:
     """Each property the metadata gives must be valid for the standard's metadata schema.
 
-    Properties the schema requires may be missing: a return can be checked before the
-    submission is complete (the portal asks for the contact when it is submitted).
+    Properties the schema requires may be missing unless ``complete``: a return can be checked
+    before the submission is complete (the portal asks for the contact when it is submitted).
     """
-    if not metadata:
+    if not metadata and not complete:
         return
     import jsonschema
 
     checker = jsonschema.Draft202012Validator(
         standard.metadata_schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
-    errors = [e for e in checker.iter_errors(metadata) if e.validator != "required"]
+    errors = [e for e in checker.iter_errors(metadata) if complete or e.validator != "required"]
     error = min(errors, key=lambda e: [str(p) for p in e.path], default=None)
     if error is None:
         return
     where = ".".join(str(p) for p in error.path)
-    raise _metadata_problem(error, where)
+    if error.validator == "required":
+        subject = f"the property '{where}'" if where else "it"
+        problem = _missing(error, subject, standard.metadata_schema)
+        first = next(n for n in error.validator_value if n not in error.instance)
+        problem.metadata_property = f"{where}.{first}" if where else first  # type: ignore[attr-defined]
+    else:
+        problem = _metadata_problem(error, where)
+        problem.metadata_property = where  # type: ignore[attr-defined]
+    raise problem
 
 
 _TYPE_WORDS = {
@@ -223,6 +246,19 @@ def _metadata_problem(error: Any, where: str) -> InputError:
     if rule == "maxLength":
         return InputError("metadata-too-long", subject=subject, characters=f"{expected:,}")
     return InputError("metadata-not-valid", subject=subject, given=given)
+
+
+def _missing(error: Any, subject: str, root: dict[str, Any]) -> InputError:
+    """A required property left out: named with its title from the schema, and, when only a
+    kind of return needs it (a resident survey's weight total), which kind."""
+    properties = error.schema.get("properties") or root.get("properties", {})
+    missing = [n for n in error.validator_value if n not in error.instance]
+    titles = {n: properties.get(n, {}).get("title") for n in missing}
+    names = " and ".join(f"'{n}' ({t.lower()})" if t else f"'{n}'" for n, t in titles.items())
+    if "then" in error.schema_path:  # required by an if/then: only some kinds of return need it
+        kind = str(error.instance.get("submission_type"))
+        return InputError("metadata-missing-for-type", subject=subject, names=names, type=kind)
+    return InputError("metadata-missing-property", subject=subject, names=names)
 
 
 def _shown(value: Any) -> str:

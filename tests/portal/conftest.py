@@ -8,6 +8,7 @@ only sends them over https, so ``Client`` uses a cookie policy that treats loopb
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -72,9 +73,21 @@ class Client:
     def sign_out(self) -> requests.Response:
         return self.submit("/", {}, action="/sign-out")
 
-    def upload(self, round_id: int, kind: str, name: str, data: bytes) -> requests.Response:
-        return self.submit(
-            "/upload", {"round_id": str(round_id), "type": kind}, files={"file": (name, data)}
+    def upload(
+        self, round_id: int, kind: str, name: str, data: bytes, **answers: str
+    ) -> requests.Response:
+        """Send a return from the upload page as a browser would: with the survey answers the
+        page has filled in (from the borough's last accepted survey return), or ``answers``."""
+        page = self.get("/upload").text
+        filled = dict(re.findall(r'<input class="govuk-input[^"]*" id="[^"]+" name="([a-z_]+)" '
+                                 r'type="text" value="([^"]*)"', page))  # fmt: skip
+        fields = {**{k: html.unescape(v) for k, v in filled.items()}, **answers}
+        fields.update(csrf_token=csrf_token(page), round_id=str(round_id), type=kind)
+        return self.http.post(
+            self.base + "/upload",
+            data=fields,
+            files={"file": (name, data)},
+            timeout=120,
         )
 
 

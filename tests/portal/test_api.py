@@ -22,6 +22,7 @@ import requests
 from conftest import ROOT, Client, officer, start_portal
 
 from portal import tokens
+from validator.synthetic import adult_population
 
 SERVICE = "service-data"
 SURVEY = "resident-survey"
@@ -85,11 +86,16 @@ class Api:
         return requests.get(self.base + path, headers=self.headers, timeout=120, **kwargs)
 
     def send(
-        self, data: bytes | None, kind: str | None, demo_round: object, name: str = "return.csv"
+        self,
+        data: bytes | None,
+        kind: str | None,
+        demo_round: object,
+        name: str = "return.csv",
+        **answers: object,
     ):  # type: ignore[no-untyped-def]
-        fields = {
-            k: str(v) for k, v in {"type": kind, "round": demo_round}.items() if v is not None
-        }
+        """Send a return; ``answers`` are its submission metadata's fields (weight_total…)."""
+        given = {"type": kind, "round": demo_round, **answers}
+        fields = {k: str(v) for k, v in given.items() if v is not None}
         files = {"file": (name, data)} if data is not None else None
         return requests.post(
             self.base + "/submissions", headers=self.headers, data=fields, files=files, timeout=120
@@ -182,7 +188,10 @@ def test_a_valid_and_an_invalid_return_are_judged_as_on_the_page_and_read_back(
 ):
     api = Api(api_portal.base, page_token(api_portal, officer(A)))
     good = api.send(returns[(A, SERVICE)], SERVICE, demo_round, "service.csv")
-    bad = api.send(returns[(B, SURVEY)], SURVEY, demo_round, "survey.csv")  # another borough's rows
+    bad = api.send(
+        returns[(B, SURVEY)], SURVEY, demo_round, "survey.csv",
+        weight_total=adult_population(B, "2025-26"), weight_total_source="ONS, mid-2025",
+    )  # fmt: skip  # another borough's rows
     assert good.status_code == 201 and bad.status_code == 201
     accepted, rejected = good.json(), bad.json()
     for body in (accepted, rejected):
@@ -199,8 +208,9 @@ def test_a_valid_and_an_invalid_return_are_judged_as_on_the_page_and_read_back(
     from validator import validate
 
     expected = validate(
-        io.BytesIO(returns[(B, SURVEY)]), type=SURVEY, borough=A, period="2025-26"
-    ).to_dict()
+        io.BytesIO(returns[(B, SURVEY)]), type=SURVEY, borough=A, period="2025-26",
+        metadata={"weight_total": adult_population(B, "2025-26")},
+    ).to_dict()  # fmt: skip
     codes = sorted({f["code"] for f in expected["findings"]})
     assert sorted({f["code"] for f in rejected["report"]["findings"]}) == codes
 

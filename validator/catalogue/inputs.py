@@ -331,6 +331,10 @@ INPUT_MESSAGES: dict[str, InputMessage] = {
     "metadata-too-long": _metadata(
         "{subject} is too long: it may have at most {characters} characters."
     ),
+    "metadata-missing-property": _metadata("{subject} has no {names}, which it must have."),
+    "metadata-missing-for-type": _metadata(
+        "{subject} has no {names}, which a {type} return must have."
+    ),
     "metadata-not-valid": _metadata(
         "{subject} has a value that the standard does not allow ({given})."
     ),
