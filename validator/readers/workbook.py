@@ -90,22 +90,26 @@ def read_xlsx(
     sheet: str | None = None,
     *,
     standard: Standard | None = None,
+    early: Any = None,
 ) -> Table:
     """Read the first visible sheet of a workbook, or the sheet named, as a ``Table``.
 
     ``source`` is a path or a binary file object. The sheet and the heading row are recognised
     by the submission types of ``standard`` (the current version when not given). Raises
     ``InputError`` when the file is not a workbook, is encrypted, damaged or unsafe, when the
-    sheet is missing, or when it is empty.
+    sheet is missing, or when it is empty. ``early`` is what ``early_open`` did for this very
+    file (``early_open.take``): its handle, checks and compiled sheet are taken up.
     """
     standard = standard or load_standard()
-    handle, owned = _open_binary(source)
+    handle, owned = (early.handle, True) if early is not None else _open_binary(source)
     resources = _Resources(handle if owned else None)
     try:
-        facts = check_workbook_file(handle)
+        if early is not None and early.error is not None:
+            raise early.error
+        facts = early.facts if early is not None and early.facts else check_workbook_file(handle)
         if facts.kind != "xlsx":
             return _read_other(handle, facts, sheet, standard, resources)
-        table = _read_compiled(handle, facts, sheet, standard, resources)
+        table = _read_compiled(handle, facts, sheet, standard, resources, early)
         if table is not None:
             return table
         layout, resources.archive = _load_layout(handle, sheet, standard)
@@ -117,6 +121,9 @@ def read_xlsx(
     except BaseException:
         resources.close()
         raise
+    finally:
+        if early is not None:
+            early.close_compiled()  # read but not taken up (another sheet was chosen)
 
 
 def _table(
@@ -155,8 +162,52 @@ def _read_compiled(
     wanted: str | None,
     standard: Standard,
     resources: _Resources,
+    early: Any = None,
 ) -> Table | None:
-    """The sheet read by the compiled reader, or None to leave it to the streaming reader."""
+    """The sheet read by the compiled reader, or None to leave it to the streaming reader.
+
+    ``early`` is what ``early_open`` read on a second thread: its sheet is taken up when it is
+    the one chosen here."""
+    listed = _sheet_list(handle)
+    if not listed:
+        return None
+    sheets, epoch = listed
+    chosen, notes = _choose_sheet(sheets, wanted, standard)
+    scanned = facts.sheets.get(chosen.part)
+    if scanned is None or not scanned.fits_compiled_reader():
+        return None
+    if early is not None and early.compiled is not None and early.sheet == chosen.name:
+        compiled, early.compiled = early.compiled, None
+    else:
+        compiled = _compiled_sheet(handle, chosen.name)
+        if compiled is None:
+            return None
+    resources.compiled = compiled
+    merges = facts.merged.get(chosen.part, [])
+    reader = _CompiledSheetReader(compiled, scanned, epoch, merges, notes)
+    return _table(reader, chosen.name, merges, notes, standard, resources)
+
+
+def open_compiled(
+    handle: BinaryIO, facts: ArchiveFacts, wanted: str | None, standard: Standard | None
+) -> tuple[str, CompiledSheet] | None:
+    """The sheet ``read_xlsx`` would choose, read by the compiled reader, with its name; None
+    when it would be left to the streaming reader. ``facts`` must come from the archive checks
+    of this very handle (``early_open`` runs this on a second thread)."""
+    listed = _sheet_list(handle)
+    if not listed:
+        return None
+    chosen, _ = _choose_sheet(listed[0], wanted, standard or load_standard())
+    scanned = facts.sheets.get(chosen.part)
+    if scanned is None or not scanned.fits_compiled_reader():
+        return None
+    compiled = _compiled_sheet(handle, chosen.name)
+    return (chosen.name, compiled) if compiled is not None else None
+
+
+def _sheet_list(handle: BinaryIO) -> tuple[list[SheetEntry], dt.datetime] | None:
+    """The workbook's sheets and its date system, or None when the compiled reader cannot be
+    sure of them (the handle must be at the start; it is left there)."""
     if handle.tell() != 0:
         return None
     try:
@@ -167,14 +218,14 @@ def _read_compiled(
         sheets = None
     finally:
         handle.seek(0)
-    if not sheets:
-        return None
-    chosen, notes = _choose_sheet(sheets, wanted, standard)
-    scanned = facts.sheets.get(chosen.part)
-    if scanned is None or not scanned.fits_compiled_reader():
-        return None
+    return (sheets, epoch) if sheets else None
+
+
+def _compiled_sheet(handle: BinaryIO, name: str) -> CompiledSheet | None:
+    """The sheet read by calamine, or None for a file it cannot read (the streaming reader then
+    words what is wrong)."""
     try:
-        compiled = CompiledSheet(handle, chosen.name)
+        return CompiledSheet(handle, name)
     except compiled_reader_errors():
         return None
     except BaseException as error:  # a panic inside the Rust code is a BaseException
@@ -183,10 +234,6 @@ def _read_compiled(
         return None
     finally:
         handle.seek(0)
-    resources.compiled = compiled
-    merges = facts.merged.get(chosen.part, [])
-    reader = _CompiledSheetReader(compiled, scanned, epoch, merges, notes)
-    return _table(reader, chosen.name, merges, notes, standard, resources)
 
 
 def _read_other(
