@@ -44,6 +44,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
@@ -569,12 +570,18 @@ class _SheetReader:
     def chunks(self, resources: _Resources) -> Iterator[Chunk]:
         """Data rows in chunks of ``CHUNK_ROWS``; notes are added once the sheet is read."""
         try:
-            cells = self._chunk_cells
-            chunk_rows = min(CHUNK_ROWS, max(1_000, cells // max(self._width, 1)))
+            chunk_rows = self._chunk_rows()
             numbers: list[int] = []
             rows: list[list[str]] = []
-            for number, texts in self._rows_after_header():
+            for item in self._rows_after_header():
                 self._flush_blank_rows()
+                if isinstance(item, Chunk):  # a block of rows made a chunk whole
+                    if rows:
+                        yield self._chunk(numbers, rows)
+                        numbers, rows = [], []
+                    yield item
+                    continue
+                number, texts = item
                 if len(texts) > self._width:
                     self.issues.append(RowIssue(number, "ragged", self._width, len(texts)))
                     texts = texts[: self._width]
@@ -591,13 +598,17 @@ class _SheetReader:
         finally:
             resources.close()
 
+    def _chunk_rows(self) -> int:
+        return min(CHUNK_ROWS, max(1_000, self._chunk_cells // max(self._width, 1)))
+
     def _chunk(self, numbers: list[int], rows: list[list[str]]) -> Chunk:
         self._same_text.clear()
         arrays = [pa.array(column, type=pa.string()) for column in zip(*rows, strict=True)]
         return Chunk(rows=np.asarray(numbers, dtype=np.int64), arrays=arrays)
 
-    def _rows_after_header(self) -> Iterator[tuple[int, list[str]]]:
-        """The rows read while looking for the headings, then the rest of the sheet."""
+    def _rows_after_header(self) -> Iterator[tuple[int, list[str]] | Chunk]:
+        """The rows read while looking for the headings, then the rest of the sheet (a reader
+        may give a block of plain rows as a whole ``Chunk``)."""
         replay, self._replay = self._replay, []
         for row in replay:
             self._pending_blank, self._blank_total = row.blank_before, row.blank_total
@@ -790,6 +801,50 @@ class _CompiledSheetReader(_SheetReader):
         arrays = [_text_array(column) for column in zip(*rows, strict=True)]
         return Chunk(rows=np.asarray(numbers, dtype=np.int64), arrays=arrays)
 
+    def _rows_after_header(self) -> Iterator[tuple[int, list[str]] | Chunk]:
+        """The rows read while looking for the headings, then the rest in blocks of a chunk's
+        rows: a plain block (``_plain_chunk``) is made a chunk a column at a time, any other
+        goes row by row."""
+        rest, self._rows_left = self._rows_left, iter(())
+        yield from super()._rows_after_header()  # the rows read while looking for the headings
+        size = self._chunk_rows()
+        while block := list(islice(rest, size)):
+            chunk = self._plain_chunk(block)
+            if chunk is not None:
+                yield chunk
+                continue
+            self._rows_left = iter(block)
+            yield from self._visible_rows()
+        self._rows_left = rest
+
+    def _plain_chunk(self, block: list[list[Any]]) -> Chunk | None:
+        """The block as a chunk when reading it row by row would change nothing in it: no
+        hidden, blank or ragged row, no merged cell, error value or negative date, nothing left
+        of column A or past the last column. Otherwise None (nothing is consumed)."""
+        first, last = self._number + 1, self._number + len(block)
+        if (
+            self._offset
+            or any(m.min_row <= last and m.max_row >= first for m in self._merges)
+            or any(first <= row <= last for row in self._hidden)
+            or any(first <= row <= last for row in self._errors)
+            or any(first <= row <= last for row in self._negatives)
+        ):
+            return None
+        width = len(block[0])
+        if width > MAX_COLUMNS or any(len(row) != width for row in block):
+            return None
+        columns = list(zip(*block, strict=True))
+        if not any("" not in column for column in columns):  # a row may be blank
+            return None
+        if any(column.count("") != len(column) for column in columns[self._width :]):
+            return None  # a value past the headings: a ragged row
+        self._number = self._last_row = last
+        arrays = [_text_array(column) for column in columns[: self._width]]
+        if width < self._width:
+            blank = pa.array([""] * len(block), type=pa.string())
+            arrays.extend([blank] * (self._width - width))
+        return Chunk(rows=np.arange(first, last + 1, dtype=np.int64), arrays=arrays)
+
     def _texts(self, number: int, cells: list[Any]) -> list[Any]:
         """The row's values up to its last non-blank one ([] for a blank row): as text until the
         headings are found, then as calamine gives them (``_chunk`` makes them text)."""
@@ -832,20 +887,31 @@ class _CompiledSheetReader(_SheetReader):
 def _text_array(values: tuple[Any, ...]) -> pa.Array:
     """A column of values as Arrow text, each as ``cell_text`` gives it.
 
-    A column of plain ASCII text (most are: codes, ids, answers) is joined into one string and
-    handed to Arrow as its data buffer with the offsets beside it, with no work per cell in Python.
+    A column of plain ASCII text (most are: codes, ids, answers) is joined into one string with a
+    NUL between values and handed to Arrow as its data buffer, the NULs taken out and their
+    places giving the offsets: no work per cell in Python. (A value holding a NUL itself is
+    counted one by one instead.)
     """
     try:
-        joined = "".join(values)
+        joined = "\0".join(values)
     except TypeError:  # numbers, dates or booleans among the text
         values = tuple(v if v.__class__ is str else cell_text(v) for v in values)
-        joined = "".join(values)
-    if not joined.isascii():
+        joined = "\0".join(values)
+    count = len(values)
+    if not count or not joined.isascii():
         return pa.array(values, type=pa.string())
-    offsets = np.zeros(len(values) + 1, dtype=np.int32)
-    np.cumsum(np.fromiter(map(len, values), dtype=np.int32, count=len(values)), out=offsets[1:])
     data = joined.encode("ascii")
-    return pa.StringArray.from_buffers(len(values), pa.py_buffer(offsets), pa.py_buffer(data))
+    offsets = np.empty(count + 1, dtype=np.int32)
+    offsets[0] = 0
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0)
+    if len(ends) == count - 1:
+        offsets[1:count] = ends - np.arange(count - 1)
+        offsets[count] = len(data) - (count - 1)
+        data = data.replace(b"\0", b"")
+    else:
+        np.cumsum(np.fromiter(map(len, values), dtype=np.int32, count=count), out=offsets[1:])
+        data = "".join(values).encode("ascii")
+    return pa.StringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(data))
 
 
 def _rows_text(rows: list[int]) -> str:
