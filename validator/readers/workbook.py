@@ -74,7 +74,7 @@ if TYPE_CHECKING:
 CHUNK_ROWS = 50_000
 CHUNK_CELLS = 1_000_000
 """A chunk holds at most CHUNK_ROWS rows and, for wide sheets, about this many cells."""
-COMPILED_CHUNK_CELLS = 400_000
+COMPILED_CHUNK_CELLS = 200_000
 """The compiled reader's rows hold a Python object a cell until their chunk is made text, and the
 whole sheet sits in calamine's memory beside them: its chunks are smaller."""
 MAX_BLANK_ROWS = 100_000
