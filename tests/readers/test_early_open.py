@@ -85,3 +85,10 @@ def test_a_text_file_is_not_opened_early(tmp_path):
     path.write_text("respondent_id\nr1\n", encoding="utf-8")
     early_open.start(path, None)
     assert early_open._started == {}
+
+
+def test_a_pipe_is_not_opened_early(tmp_path):
+    pipe = tmp_path / "return.fifo"
+    os.mkfifo(pipe)
+    early_open.start(pipe, None)  # would block, or take the first bytes, if it opened it
+    assert early_open._started == {}

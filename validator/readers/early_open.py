@@ -17,6 +17,7 @@ process that has the checks loaded already).
 from __future__ import annotations
 
 import os
+import stat
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -57,10 +58,13 @@ class Opened:
 
 def start(path: str | os.PathLike[str], sheet: str | None) -> None:
     """Begin checking and reading the workbook at ``path`` on a second thread (nothing for a
-    file that is not a zip: a CSV, an ODS or XLS is read as usual)."""
+    file that is not a zip: a CSV, an ODS or XLS is read as usual). Only a regular file: a pipe
+    (``<(…)`` in a shell) must not lose its first bytes to this look."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return
         handle = open(path, "rb")  # noqa: SIM115 (handed to read_xlsx, or closed)
-    except OSError:
+    except (OSError, ValueError):
         return
     try:
         head = handle.read(len(_ZIP_MAGIC))
