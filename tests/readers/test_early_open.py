@@ -92,3 +92,13 @@ def test_a_pipe_is_not_opened_early(tmp_path):
     os.mkfifo(pipe)
     early_open.start(pipe, None)  # would block, or take the first bytes, if it opened it
     assert early_open._started == {}
+
+
+def test_what_is_dropped_while_being_read_is_closed_by_the_thread(tmp_path):
+    path = everything_workbook(tmp_path / "everything.xlsx")
+    early_open.start(path, None)
+    opened, thread = early_open._started[os.path.abspath(path)]
+    early_open.drop_all()  # does not wait for the read
+    thread.join()
+    assert opened.handle.closed
+    assert opened.compiled is None

@@ -45,6 +45,10 @@ class Opened:
     error: InputError | None = None
     sheet: str | None = None
     compiled: CompiledSheet | None = None
+    done: bool = False
+    """The thread has finished with the handle (set and read under ``_lock``)."""
+    abandoned: bool = False
+    """Dropped while the thread was working: the thread closes everything when it ends."""
 
     def close_compiled(self) -> None:
         if self.compiled is not None:
@@ -108,7 +112,19 @@ def take(source: Any, sheet: str | None) -> Opened | None:
 
 
 def _run(opened: Opened) -> None:
-    """On the second thread: the archive checks, then the compiled reader on the sheet chosen."""
+    """On the second thread: the work, then close everything if the run no longer wants it."""
+    try:
+        _work(opened)
+    finally:
+        with _lock:
+            opened.done = True
+            abandoned = opened.abandoned
+        if abandoned:
+            opened.close()
+
+
+def _work(opened: Opened) -> None:
+    """The archive checks, then the compiled reader on the sheet chosen."""
     from ..catalogue.inputs import InputError
     from .archive import check_workbook_file
 
@@ -132,7 +148,12 @@ def _run(opened: Opened) -> None:
 
 
 def _discard(opened: Opened, thread: threading.Thread) -> None:
-    thread.join()
+    """Close what was opened; if the thread is still at work, it closes it when it ends (a run
+    refused before reading the file does not wait for the read)."""
+    with _lock:
+        if not opened.done:
+            opened.abandoned = True
+            return
     opened.close()
 
 
