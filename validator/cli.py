@@ -177,6 +177,16 @@ def _type_names() -> list[str] | None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .readers import early_open
+
+    early_open.start(args.files[0], args.sheet)  # reads a workbook while the checks load
+    try:
+        return _validate(args)
+    finally:
+        early_open.drop_all()
+
+
+def _validate(args: argparse.Namespace) -> int:
     from .engine import validate
     from .report.render import Outcome, render_html, render_json, render_text, terminal_safe
 

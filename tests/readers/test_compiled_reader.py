@@ -373,3 +373,43 @@ def test_dates_near_the_ends_of_the_date_system_read_the_same_both_ways(
     assert read == streamed(path)
     negative = {"1900": "1899-12-29T12:00:00", "1904": "1903-12-31T12:00:00"}[system]
     assert read[3][1][2] == negative
+
+
+def test_a_long_sheet_read_in_blocks_reads_the_same_both_ways(tmp_path, streamed, monkeypatch):
+    """Blocks of plain rows are made chunks whole; a block holding a blank, ragged, hidden or
+    merged row, an error value or a negative number is read row by row: the same either way."""
+    from validator.readers import workbook
+
+    monkeypatch.setattr(workbook._CompiledSheetReader, "_chunk_cells", 1)  # blocks of 1,000 rows
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "resident-survey"
+    sheet.append(["Title"])
+    sheet.append(HEADINGS[:4])
+    for number in range(3, 6_003):
+        sheet.append([f"r{number}", "E09000030", number * 0.1, dt.date(2025, 4, 1)])
+    for cell in ("A1300", "B1300", "C1300", "D1300"):  # a blank row
+        sheet[cell] = None
+    sheet["E1500"] = "past the headings"  # a ragged row
+    sheet.row_dimensions[2100].hidden = True
+    sheet["C4100"] = "=1/0"
+    sheet["C4200"] = -3.5
+    sheet["D4200"] = -2
+    sheet["D4200"].number_format = "yyyy-mm-dd"
+    sheet.merge_cells("A5500:B5500")
+    path = tmp_path / "long.xlsx"
+    book.save(path)
+    whole: list[int] = []
+    plain_chunk = workbook._CompiledSheetReader._plain_chunk
+
+    def counted(self, block):
+        chunk = plain_chunk(self, block)
+        whole.extend([] if chunk is None else [int(chunk.rows[0])])
+        return chunk
+
+    monkeypatch.setattr(workbook._CompiledSheetReader, "_plain_chunk", counted)
+    compiled = read_whole(path)
+    assert whole == [11, 3011]  # the blocks with nothing in them are read whole
+    assert compiled == streamed(path)
+    assert len(compiled[3]) == 5_998
+    assert compiled[3][0] == (3, "r3", "E09000030", "0.3", "2025-04-01")

@@ -76,7 +76,9 @@ def _read_xlsx(source: Any, sheet: str | None, standard: Standard | None) -> Tab
         from .workbook import read_xlsx
     except ImportError as exc:  # the workbook reader is not installed in this build
         raise InputError("no-workbook-reader") from exc
-    return read_xlsx(source, sheet=sheet, standard=standard)
+    from .early_open import take
+
+    return read_xlsx(source, sheet=sheet, standard=standard, early=take(source, sheet))
 
 
 def require_binary(fh: Any) -> None:

@@ -44,6 +44,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
@@ -73,7 +74,7 @@ if TYPE_CHECKING:
 CHUNK_ROWS = 50_000
 CHUNK_CELLS = 1_000_000
 """A chunk holds at most CHUNK_ROWS rows and, for wide sheets, about this many cells."""
-COMPILED_CHUNK_CELLS = 400_000
+COMPILED_CHUNK_CELLS = 200_000
 """The compiled reader's rows hold a Python object a cell until their chunk is made text, and the
 whole sheet sits in calamine's memory beside them: its chunks are smaller."""
 MAX_BLANK_ROWS = 100_000
@@ -90,22 +91,26 @@ def read_xlsx(
     sheet: str | None = None,
     *,
     standard: Standard | None = None,
+    early: Any = None,
 ) -> Table:
     """Read the first visible sheet of a workbook, or the sheet named, as a ``Table``.
 
     ``source`` is a path or a binary file object. The sheet and the heading row are recognised
     by the submission types of ``standard`` (the current version when not given). Raises
     ``InputError`` when the file is not a workbook, is encrypted, damaged or unsafe, when the
-    sheet is missing, or when it is empty.
+    sheet is missing, or when it is empty. ``early`` is what ``early_open`` did for this very
+    file (``early_open.take``): its handle, checks and compiled sheet are taken up.
     """
     standard = standard or load_standard()
-    handle, owned = _open_binary(source)
+    handle, owned = (early.handle, True) if early is not None else _open_binary(source)
     resources = _Resources(handle if owned else None)
     try:
-        facts = check_workbook_file(handle)
+        if early is not None and early.error is not None:
+            raise early.error
+        facts = early.facts if early is not None and early.facts else check_workbook_file(handle)
         if facts.kind != "xlsx":
             return _read_other(handle, facts, sheet, standard, resources)
-        table = _read_compiled(handle, facts, sheet, standard, resources)
+        table = _read_compiled(handle, facts, sheet, standard, resources, early)
         if table is not None:
             return table
         layout, resources.archive = _load_layout(handle, sheet, standard)
@@ -117,6 +122,9 @@ def read_xlsx(
     except BaseException:
         resources.close()
         raise
+    finally:
+        if early is not None:
+            early.close_compiled()  # read but not taken up (another sheet was chosen)
 
 
 def _table(
@@ -155,8 +163,52 @@ def _read_compiled(
     wanted: str | None,
     standard: Standard,
     resources: _Resources,
+    early: Any = None,
 ) -> Table | None:
-    """The sheet read by the compiled reader, or None to leave it to the streaming reader."""
+    """The sheet read by the compiled reader, or None to leave it to the streaming reader.
+
+    ``early`` is what ``early_open`` read on a second thread: its sheet is taken up when it is
+    the one chosen here."""
+    listed = _sheet_list(handle)
+    if not listed:
+        return None
+    sheets, epoch = listed
+    chosen, notes = _choose_sheet(sheets, wanted, standard)
+    scanned = facts.sheets.get(chosen.part)
+    if scanned is None or not scanned.fits_compiled_reader():
+        return None
+    if early is not None and early.compiled is not None and early.sheet == chosen.name:
+        compiled, early.compiled = early.compiled, None
+    else:
+        compiled = _compiled_sheet(handle, chosen.name)
+        if compiled is None:
+            return None
+    resources.compiled = compiled
+    merges = facts.merged.get(chosen.part, [])
+    reader = _CompiledSheetReader(compiled, scanned, epoch, merges, notes)
+    return _table(reader, chosen.name, merges, notes, standard, resources)
+
+
+def open_compiled(
+    handle: BinaryIO, facts: ArchiveFacts, wanted: str | None, standard: Standard | None
+) -> tuple[str, CompiledSheet] | None:
+    """The sheet ``read_xlsx`` would choose, read by the compiled reader, with its name; None
+    when it would be left to the streaming reader. ``facts`` must come from the archive checks
+    of this very handle (``early_open`` runs this on a second thread)."""
+    listed = _sheet_list(handle)
+    if not listed:
+        return None
+    chosen, _ = _choose_sheet(listed[0], wanted, standard or load_standard())
+    scanned = facts.sheets.get(chosen.part)
+    if scanned is None or not scanned.fits_compiled_reader():
+        return None
+    compiled = _compiled_sheet(handle, chosen.name)
+    return (chosen.name, compiled) if compiled is not None else None
+
+
+def _sheet_list(handle: BinaryIO) -> tuple[list[SheetEntry], dt.datetime] | None:
+    """The workbook's sheets and its date system, or None when the compiled reader cannot be
+    sure of them (the handle must be at the start; it is left there)."""
     if handle.tell() != 0:
         return None
     try:
@@ -167,14 +219,14 @@ def _read_compiled(
         sheets = None
     finally:
         handle.seek(0)
-    if not sheets:
-        return None
-    chosen, notes = _choose_sheet(sheets, wanted, standard)
-    scanned = facts.sheets.get(chosen.part)
-    if scanned is None or not scanned.fits_compiled_reader():
-        return None
+    return (sheets, epoch) if sheets else None
+
+
+def _compiled_sheet(handle: BinaryIO, name: str) -> CompiledSheet | None:
+    """The sheet read by calamine, or None for a file it cannot read (the streaming reader then
+    words what is wrong)."""
     try:
-        compiled = CompiledSheet(handle, chosen.name)
+        return CompiledSheet(handle, name)
     except compiled_reader_errors():
         return None
     except BaseException as error:  # a panic inside the Rust code is a BaseException
@@ -183,10 +235,6 @@ def _read_compiled(
         return None
     finally:
         handle.seek(0)
-    resources.compiled = compiled
-    merges = facts.merged.get(chosen.part, [])
-    reader = _CompiledSheetReader(compiled, scanned, epoch, merges, notes)
-    return _table(reader, chosen.name, merges, notes, standard, resources)
 
 
 def _read_other(
@@ -522,12 +570,18 @@ class _SheetReader:
     def chunks(self, resources: _Resources) -> Iterator[Chunk]:
         """Data rows in chunks of ``CHUNK_ROWS``; notes are added once the sheet is read."""
         try:
-            cells = self._chunk_cells
-            chunk_rows = min(CHUNK_ROWS, max(1_000, cells // max(self._width, 1)))
+            chunk_rows = self._chunk_rows()
             numbers: list[int] = []
             rows: list[list[str]] = []
-            for number, texts in self._rows_after_header():
+            for item in self._rows_after_header():
                 self._flush_blank_rows()
+                if isinstance(item, Chunk):  # a block of rows made a chunk whole
+                    if rows:
+                        yield self._chunk(numbers, rows)
+                        numbers, rows = [], []
+                    yield item
+                    continue
+                number, texts = item
                 if len(texts) > self._width:
                     self.issues.append(RowIssue(number, "ragged", self._width, len(texts)))
                     texts = texts[: self._width]
@@ -544,13 +598,17 @@ class _SheetReader:
         finally:
             resources.close()
 
+    def _chunk_rows(self) -> int:
+        return min(CHUNK_ROWS, max(1_000, self._chunk_cells // max(self._width, 1)))
+
     def _chunk(self, numbers: list[int], rows: list[list[str]]) -> Chunk:
         self._same_text.clear()
         arrays = [pa.array(column, type=pa.string()) for column in zip(*rows, strict=True)]
         return Chunk(rows=np.asarray(numbers, dtype=np.int64), arrays=arrays)
 
-    def _rows_after_header(self) -> Iterator[tuple[int, list[str]]]:
-        """The rows read while looking for the headings, then the rest of the sheet."""
+    def _rows_after_header(self) -> Iterator[tuple[int, list[str]] | Chunk]:
+        """The rows read while looking for the headings, then the rest of the sheet (a reader
+        may give a block of plain rows as a whole ``Chunk``)."""
         replay, self._replay = self._replay, []
         for row in replay:
             self._pending_blank, self._blank_total = row.blank_before, row.blank_total
@@ -743,6 +801,50 @@ class _CompiledSheetReader(_SheetReader):
         arrays = [_text_array(column) for column in zip(*rows, strict=True)]
         return Chunk(rows=np.asarray(numbers, dtype=np.int64), arrays=arrays)
 
+    def _rows_after_header(self) -> Iterator[tuple[int, list[str]] | Chunk]:
+        """The rows read while looking for the headings, then the rest in blocks of a chunk's
+        rows: a plain block (``_plain_chunk``) is made a chunk a column at a time, any other
+        goes row by row."""
+        rest, self._rows_left = self._rows_left, iter(())
+        yield from super()._rows_after_header()  # the rows read while looking for the headings
+        size = self._chunk_rows()
+        while block := list(islice(rest, size)):
+            chunk = self._plain_chunk(block)
+            if chunk is not None:
+                yield chunk
+                continue
+            self._rows_left = iter(block)
+            yield from self._visible_rows()
+        self._rows_left = rest
+
+    def _plain_chunk(self, block: list[list[Any]]) -> Chunk | None:
+        """The block as a chunk when reading it row by row would change nothing in it: no
+        hidden, blank or ragged row, no merged cell, error value or negative date, nothing left
+        of column A or past the last column. Otherwise None (nothing is consumed)."""
+        first, last = self._number + 1, self._number + len(block)
+        if (
+            self._offset
+            or any(m.min_row <= last and m.max_row >= first for m in self._merges)
+            or any(first <= row <= last for row in self._hidden)
+            or any(first <= row <= last for row in self._errors)
+            or any(first <= row <= last for row in self._negatives)
+        ):
+            return None
+        width = len(block[0])
+        if width > MAX_COLUMNS or any(len(row) != width for row in block):
+            return None
+        columns = list(zip(*block, strict=True))
+        if not any("" not in column for column in columns):  # a row may be blank
+            return None
+        if any(column.count("") != len(column) for column in columns[self._width :]):
+            return None  # a value past the headings: a ragged row
+        self._number = self._last_row = last
+        arrays = [_text_array(column) for column in columns[: self._width]]
+        if width < self._width:
+            blank = pa.array([""] * len(block), type=pa.string())
+            arrays.extend([blank] * (self._width - width))
+        return Chunk(rows=np.arange(first, last + 1, dtype=np.int64), arrays=arrays)
+
     def _texts(self, number: int, cells: list[Any]) -> list[Any]:
         """The row's values up to its last non-blank one ([] for a blank row): as text until the
         headings are found, then as calamine gives them (``_chunk`` makes them text)."""
@@ -785,20 +887,31 @@ class _CompiledSheetReader(_SheetReader):
 def _text_array(values: tuple[Any, ...]) -> pa.Array:
     """A column of values as Arrow text, each as ``cell_text`` gives it.
 
-    A column of plain ASCII text (most are: codes, ids, answers) is joined into one string and
-    handed to Arrow as its data buffer with the offsets beside it, with no work per cell in Python.
+    A column of plain ASCII text (most are: codes, ids, answers) is joined into one string with a
+    NUL between values and handed to Arrow as its data buffer, the NULs taken out and their
+    places giving the offsets: no work per cell in Python. (A value holding a NUL itself is
+    counted one by one instead.)
     """
     try:
-        joined = "".join(values)
+        joined = "\0".join(values)
     except TypeError:  # numbers, dates or booleans among the text
         values = tuple(v if v.__class__ is str else cell_text(v) for v in values)
-        joined = "".join(values)
-    if not joined.isascii():
+        joined = "\0".join(values)
+    count = len(values)
+    if not count or not joined.isascii():
         return pa.array(values, type=pa.string())
-    offsets = np.zeros(len(values) + 1, dtype=np.int32)
-    np.cumsum(np.fromiter(map(len, values), dtype=np.int32, count=len(values)), out=offsets[1:])
     data = joined.encode("ascii")
-    return pa.StringArray.from_buffers(len(values), pa.py_buffer(offsets), pa.py_buffer(data))
+    offsets = np.empty(count + 1, dtype=np.int32)
+    offsets[0] = 0
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0)
+    if len(ends) == count - 1:
+        offsets[1:count] = ends - np.arange(count - 1)
+        offsets[count] = len(data) - (count - 1)
+        data = data.replace(b"\0", b"")
+    else:
+        np.cumsum(np.fromiter(map(len, values), dtype=np.int32, count=count), out=offsets[1:])
+        data = "".join(values).encode("ascii")
+    return pa.StringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(data))
 
 
 def _rows_text(rows: list[int]) -> str:

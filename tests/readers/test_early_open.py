@@ -1,0 +1,104 @@
+"""A workbook opened on a second thread while the command line loads (``validator.early_open``)
+reads exactly as one opened when the engine asks for it, hostile files included."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import hostile_xlsx as hostile
+import pytest
+
+from validator.catalogue import InputError
+from validator.cli import main
+from validator.readers import early_open, read_table
+
+from .test_compiled_reader import compiled_reads as compiled_reads
+from .test_compiled_reader import everything_workbook
+from .test_hostile_xlsx import CASES
+
+
+def read_whole(source, sheet=None):
+    """Everything a report takes from a table, read to the end as the engine reads it."""
+    table = read_table(source, sheet=sheet)
+    rows = []
+    for chunk in table.chunks:
+        columns = [chunk.column(i).to_pylist() for i in range(len(chunk.arrays))]
+        rows.extend(zip(chunk.rows.tolist(), *columns, strict=True))
+    issues = [(i.row, i.kind, i.expected, i.actual) for i in table.issues]
+    notes = [(n.code, n.message, n.rows) for n in table.notes]
+    return table.sheet, table.header_row, table.header, rows, issues, notes
+
+
+def test_a_workbook_opened_early_reads_the_same_as_one_opened_late(tmp_path, compiled_reads):
+    path = everything_workbook(tmp_path / "everything.xlsx")
+    late = read_whole(path)
+    early_open.start(path, None)
+    early = read_whole(path)
+    assert early == late
+    assert compiled_reads == ["resident-survey", "resident-survey"]  # read once each time
+
+
+@pytest.mark.parametrize(("build", "code", "words"), CASES, ids=[c[0].__name__ for c in CASES])
+def test_each_hostile_file_opened_early_gets_the_same_error(tmp_path, build, code, words):
+    path = build(tmp_path)
+    early_open.start(path, None)
+    with pytest.raises(InputError) as caught:
+        read_whole(path)
+    assert caught.value.code == code, caught.value.message
+    for word in words:
+        assert word in caught.value.message
+
+
+def test_a_file_changed_after_it_was_opened_is_read_afresh(tmp_path):
+    path = tmp_path / "return.xlsx"
+    hostile.zip_bomb_ratio(tmp_path).rename(path)
+    early_open.start(path, None)
+    early_open._started[os.path.abspath(path)][1].join()
+    os.replace(hostile.whole_sheet_dimension(tmp_path), path)  # a new file in its place
+    assert read_whole(path)[3] == [(2, "E09000030", "2025-26")]
+
+
+def test_a_sheet_other_than_the_one_opened_is_read_afresh(tmp_path, compiled_reads):
+    path = everything_workbook(tmp_path / "everything.xlsx")
+    early_open.start(path, None)
+    sheet, *_ = read_whole(path, "Lookups")
+    assert sheet == "Lookups"
+    assert early_open._started == {}
+    early_open.start(path, "Lookups")
+    assert read_whole(path)[0] == "resident-survey"  # asked for another sheet: read afresh
+
+
+def test_the_command_line_opens_a_workbook_early_and_closes_what_it_did_not_use(tmp_path, capsys):
+    path = everything_workbook(tmp_path / "everything.xlsx")
+    assert main(["validate", str(path), "--format", "json"]) in (0, 1)
+    report = json.loads(capsys.readouterr().out)
+    assert report["sheet"] == "resident-survey"
+    assert early_open._started == {}
+    # an option refused before the file is read: what was opened early is closed
+    assert main(["validate", str(path), "--borough", "nowhere", "--format", "json"]) == 2
+    assert early_open._started == {}
+
+
+def test_a_text_file_is_not_opened_early(tmp_path):
+    path = tmp_path / "return.csv"
+    path.write_text("respondent_id\nr1\n", encoding="utf-8")
+    early_open.start(path, None)
+    assert early_open._started == {}
+
+
+def test_a_pipe_is_not_opened_early(tmp_path):
+    pipe = tmp_path / "return.fifo"
+    os.mkfifo(pipe)
+    early_open.start(pipe, None)  # would block, or take the first bytes, if it opened it
+    assert early_open._started == {}
+
+
+def test_what_is_dropped_while_being_read_is_closed_by_the_thread(tmp_path):
+    path = everything_workbook(tmp_path / "everything.xlsx")
+    early_open.start(path, None)
+    opened, thread = early_open._started[os.path.abspath(path)]
+    early_open.drop_all()  # does not wait for the read
+    thread.join()
+    assert opened.handle.closed
+    assert opened.compiled is None

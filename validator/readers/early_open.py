@@ -1,0 +1,174 @@
+"""Open a workbook on a second thread while the command line loads the checks.
+
+A command-line run pays for starting Python and importing the checks (pyarrow's compute
+functions among them) before it reads a byte of the return. For an XLSX workbook the archive's
+safety checks, and then the compiled reader (which runs without holding Python's lock), can run
+meanwhile on the other core: ``start`` begins them for a path, and ``read_xlsx`` takes up what
+was done (``take``) when it is asked for the same file. Nothing is skipped or reordered: the
+same checks run on the same bytes before the compiled reader sees them, only sooner.
+
+What is taken up is checked again where it matters: the file must still be the one opened (same
+device, inode, size and time of change), and the sheet the compiled reader read must be the one
+``read_xlsx`` chooses with the standard it is given; otherwise what was read is dropped and the
+workbook is read as usual. Only the command line starts this (the portal's checks run in a
+process that has the checks loaded already).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+if TYPE_CHECKING:
+    from ..catalogue.inputs import InputError
+    from .archive import ArchiveFacts
+    from .calamine_reader import CompiledSheet
+
+_ZIP_MAGIC = b"PK\x03\x04"
+
+_started: dict[str, tuple[Opened, threading.Thread]] = {}
+_lock = threading.Lock()
+
+
+@dataclass
+class Opened:
+    """What the second thread did for one workbook: the archive's facts (or the ``InputError``
+    its checks raised), and the sheet the compiled reader read, by name."""
+
+    handle: BinaryIO
+    identity: tuple[int, ...]
+    wanted: str | None
+    facts: ArchiveFacts | None = None
+    error: InputError | None = None
+    sheet: str | None = None
+    compiled: CompiledSheet | None = None
+    done: bool = False
+    """The thread has finished with the handle (set and read under ``_lock``)."""
+    abandoned: bool = False
+    """Dropped while the thread was working: the thread closes everything when it ends."""
+
+    def close_compiled(self) -> None:
+        if self.compiled is not None:
+            self.compiled.close()
+            self.compiled = None
+
+    def close(self) -> None:
+        self.close_compiled()
+        self.handle.close()
+
+
+def start(path: str | os.PathLike[str], sheet: str | None) -> None:
+    """Begin checking and reading the workbook at ``path`` on a second thread (nothing for a
+    file that is not a zip: a CSV, an ODS or XLS is read as usual). Only a regular file: a pipe
+    (``<(…)`` in a shell) must not lose its first bytes to this look."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return
+        handle = open(path, "rb")  # noqa: SIM115 (handed to read_xlsx, or closed)
+    except (OSError, ValueError):
+        return
+    try:
+        head = handle.read(len(_ZIP_MAGIC))
+        handle.seek(0)
+        identity = _identity(os.fstat(handle.fileno()))
+    except OSError:
+        handle.close()
+        return
+    if head != _ZIP_MAGIC:
+        handle.close()
+        return
+    opened = Opened(handle, identity, sheet)
+    thread = threading.Thread(target=_run, args=(opened,), name="lsids-open-workbook", daemon=True)
+    with _lock:
+        previous = _started.pop(_key(path), None)
+        _started[_key(path)] = (opened, thread)
+    if previous is not None:
+        _discard(*previous)
+    thread.start()
+
+
+def take(source: Any, sheet: str | None) -> Opened | None:
+    """What ``start`` did for this path and sheet, once done; None if it was not started for
+    them or the file has changed since."""
+    if not isinstance(source, str | os.PathLike):
+        return None
+    with _lock:
+        found = _started.pop(_key(source), None)
+    if found is None:
+        return None
+    opened, thread = found
+    thread.join()
+    try:
+        same = _identity(os.stat(source)) == opened.identity and opened.wanted == sheet
+    except OSError:
+        same = False
+    if not same:
+        opened.close()
+        return None
+    return opened
+
+
+def _run(opened: Opened) -> None:
+    """On the second thread: the work, then close everything if the run no longer wants it."""
+    try:
+        _work(opened)
+    finally:
+        with _lock:
+            opened.done = True
+            abandoned = opened.abandoned
+        if abandoned:
+            opened.close()
+
+
+def _work(opened: Opened) -> None:
+    """The archive checks, then the compiled reader on the sheet chosen."""
+    from ..catalogue.inputs import InputError
+    from .archive import check_workbook_file
+
+    try:
+        opened.facts = check_workbook_file(opened.handle)
+    except InputError as error:
+        opened.error = error
+        return
+    except Exception:  # anything else: read_xlsx reads the file as usual and says what it is
+        return
+    if opened.facts.kind != "xlsx":
+        return
+    from .workbook import open_compiled
+
+    try:
+        found = open_compiled(opened.handle, opened.facts, opened.wanted, None)
+    except Exception:  # e.g. no such sheet: read_xlsx chooses again and says so
+        found = None
+    if found is not None:
+        opened.sheet, opened.compiled = found
+
+
+def _discard(opened: Opened, thread: threading.Thread) -> None:
+    """Close what was opened; if the thread is still at work, it closes it when it ends (a run
+    refused before reading the file does not wait for the read)."""
+    with _lock:
+        if not opened.done:
+            opened.abandoned = True
+            return
+    opened.close()
+
+
+def _key(path: str | os.PathLike[str]) -> str:
+    return os.path.abspath(os.fspath(path))
+
+
+def _identity(stat: os.stat_result) -> tuple[int, ...]:
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def drop_all() -> None:
+    """Close whatever was started and not taken up (the run ended before reading it)."""
+    with _lock:
+        left = list(_started.values())
+        _started.clear()
+    for opened, thread in left:
+        _discard(opened, thread)
