@@ -51,8 +51,9 @@ class Portal:
 
 
 @contextmanager
-def serve(workers: int, survey_rows: int = 40) -> Iterator[Portal]:
-    """Seed a portal in a temporary folder and serve it with ``workers`` gunicorn workers."""
+def serve(workers: int, survey_rows: int = 40, options: tuple[str, ...] = ()) -> Iterator[Portal]:
+    """Seed a portal in a temporary folder and serve it with ``workers`` gunicorn workers
+    (``options``: more gunicorn command-line settings, over ``gunicorn.conf.py``'s)."""
     with tempfile.TemporaryDirectory(prefix="lsids-bench-portal-") as tmp:
         var = Path(tmp)
         env = {
@@ -72,7 +73,7 @@ def serve(workers: int, survey_rows: int = 40) -> Iterator[Portal]:
                 [
                     sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
                     "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-                    "--access-logfile", "/dev/null", "portal:create_app()",
+                    "--access-logfile", "/dev/null", *options, "portal:create_app()",
                 ],
                 env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip

@@ -1,6 +1,6 @@
 """Benchmark `lsids validate` against stock Frictionless on the same resident-survey files.
 
-Three suites, all by default (``make bench``):
+Four suites, all by default (``make bench``):
 
 ``--suite people`` — the sizes people send (``bench/people.py``): 5,000 and 50,000-row CSVs and
 10,000 and 100,000-row XLSX workbooks written the way Excel writes them (``bench/xlsx.py``), each
@@ -18,11 +18,16 @@ errors.
 against ``lsids validate`` on it (``bench/portal_upload.py``), and the 33 boroughs uploading at
 once while a worker is killed (``bench/portal_load.py``).
 
-    .venv/bin/python bench/run.py                    # all suites (about 18 minutes)
+``--suite pages`` — the figures pages' throughput against ``/healthz`` under gunicorn, driven by
+``wrk`` (a Python client when ``wrk`` is missing; the output says which), and each page's own
+server time in-process (``bench/portal_pages.py``, ``bench/portal_request_cost.py``).
+
+    .venv/bin/python bench/run.py                    # all suites (about 22 minutes)
     .venv/bin/python bench/run.py --suite people     # the sizes people send and --help
     .venv/bin/python bench/run.py --suite people --runs 1                  # one run of each
     .venv/bin/python bench/run.py --suite million --rows 100000            # one size
     .venv/bin/python bench/run.py --suite portal     # the portal: upload to report, and load
+    .venv/bin/python bench/run.py --suite pages      # figures pages against /healthz (wrk)
     .venv/bin/python bench/run.py --suite million --rows 10000000 --skip-frictionless --clean-only
 """
 
@@ -158,10 +163,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--suite",
-        choices=["all", "people", "million", "portal"],
+        choices=["all", "people", "million", "portal", "pages"],
         default="all",
         help="people: 5k/50k CSV, 10k/100k XLSX and --help; million: 100k/1M CSV; "
-        "portal: upload to report and the 33 boroughs at once (default: all)",
+        "portal: upload to report and the 33 boroughs at once; pages: figures pages against "
+        "/healthz (default: all)",
     )
     parser.add_argument(
         "--rows",
@@ -196,6 +202,8 @@ def main() -> None:
         million_suite(args)
     if args.suite in ("all", "portal"):
         portal_suite(args)
+    if args.suite in ("all", "pages"):
+        pages_suite(args)
     minutes = (time.perf_counter() - started) / 60
     print(f"\n# load average at end: {load()}; took {minutes:.1f} minutes", flush=True)
 
@@ -220,6 +228,15 @@ def portal_suite(args: argparse.Namespace) -> None:
         ["--data", str(args.data)] + (["--runs", str(args.runs)] if args.runs else [])
     )
     portal_load.main([])
+
+
+def pages_suite(args: argparse.Namespace) -> None:
+    import portal_pages
+    import portal_request_cost
+
+    portal_pages.main([])
+    print("\n## The server's own time per request (in-process)\n", flush=True)
+    portal_request_cost.main([])
 
 
 def million_suite(args: argparse.Namespace) -> None:

@@ -26,6 +26,7 @@ from . import (
     round_admin,
     rounds,
     security,
+    signing,
     submissions,
     times,
     tracker_views,
@@ -47,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     auth.init_app(app)  # before CSRF, so an error page still knows who is signed in
     csrf.init_app(app)
+    signing.init_app(app)  # after CSRF: replaces its csrf_token() for templates
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

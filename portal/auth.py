@@ -26,12 +26,16 @@ from . import audit, db, passwords, times
 from .forms import SignInForm, SignOutForm
 
 bp = Blueprint("auth", __name__)
+# How stale the session's "last seen" may get before a request moves it on. Moving it re-signs
+# and re-sends the session cookie, which cost a signed-in page more than its own work; kept to
+# the minute, an idle session can end up to a minute before its idle limit, never after it.
+LAST_SEEN_STEP_SECONDS = 60
 
 
 def init_app(app: Flask) -> None:
+    # The header's sign-out form is a plain hidden csrf_token input in base.html (Flask-WTF's
+    # csrf_token()): building a form object on every page cost more than the rest of the header.
     app.before_request(load_user)
-    # formdata=None: the header's form must not read the request body (an oversized one raises).
-    app.context_processor(lambda: {"sign_out_form": SignOutForm(formdata=None)})
 
 
 def load_user() -> None:
@@ -53,7 +57,8 @@ def load_user() -> None:
     if user is None or not user.get("active", 1):  # a deactivated account's session ends here
         session.clear()
         return
-    session["last_seen"] = now
+    if now - session.get("last_seen", 0) >= LAST_SEEN_STEP_SECONDS:
+        session["last_seen"] = now
     g.user = user
 
 

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, g, render_template, request
 from markupsafe import Markup
 
 from . import audit, charts, db, figures_exports, figures_store, tilemap
@@ -201,7 +201,9 @@ def _base(row: dict[str, Any] | None, measure) -> str:  # type: ignore[no-untype
 def _cached(key: tuple, make: Callable[[], Any]) -> Any:
     """What ``make`` gives, made once per worker for each build of the figures (the key holds
     the build's time and sources, so a recompute in any worker retires every older entry)."""
-    key = (*key, figures_store.build_key(db.get_db()))
+    if "figures_build" not in g:  # read once per request, however many parts a page caches
+        g.figures_build = figures_store.build_key(db.get_db())
+    key = (*key, g.figures_build)
     found = _CACHE.get(key)
     if found is None:
         found = make()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from conftest import Client
@@ -62,3 +63,34 @@ def test_an_expired_session_signs_the_officer_out_and_says_why(idle_portal):
     page = client.sign_in("v@example.gov.uk", "a-long-password")
     assert "/sign-in" in page.url
     assert "You were signed out because your session expired" in page.text
+
+
+def test_a_signed_in_page_sends_the_session_cookie_again_only_once_a_minute(tmp_path):
+    """Moving "last seen" re-signs the cookie; it moves when a minute old, so the idle limit
+    still holds (to the minute) without a new cookie on every page."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-only-secret",
+            "DATABASE": str(tmp_path / "p.sqlite3"),
+            "FILES": str(tmp_path / "files"),
+        }
+    )
+    conn = db.connect(app.config["DATABASE"])
+    user_id = db.create_user(conn, "v@example.gov.uk", "not-a-hash", "viewer", None)
+    conn.close()
+    client = app.test_client()
+    client.environ_base["wsgi.url_scheme"] = "https"  # the session cookie is Secure
+    now = time.time()
+    with client.session_transaction() as session:
+        session.update(user_id=user_id, signed_in_at=now, last_seen=now)
+    client.get("/figures")  # the first page adds the session's CSRF token to the cookie
+    page = client.get("/figures")
+    assert page.status_code == 200 and "Signed in as v@example.gov.uk" in page.text
+    assert "Set-Cookie" not in page.headers
+    with client.session_transaction() as session:
+        session["last_seen"] = now - 61
+    page = client.get("/figures")
+    assert page.status_code == 200 and "lsids_session=" in page.headers["Set-Cookie"]
+    with client.session_transaction() as session:
+        assert session["last_seen"] > now - 1
