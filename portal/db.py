@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import sqlite_utils
 from flask import Flask, current_app, g
 
 from . import audit
@@ -301,10 +302,12 @@ def init_db_command() -> None:
 
 
 def rows(conn: sqlite3.Connection, sql: str, args: Any = ()) -> list[dict[str, Any]]:
-    """Every row the query gives, as dicts keyed by column name (read to the end at once)."""
-    cur = conn.execute(sql, args)
-    names = [c[0] for c in cur.description]
-    return [dict(zip(names, found, strict=True)) for found in cur.fetchall()]
+    """Every row the query gives, as dicts keyed by column name (read to the end at once).
+
+    sqlite-utils is asked not to set its PRAGMA or run plugins: the connection is ``connect``'s,
+    already set up, and a PRAGMA on every query was most of a figures page's reading."""
+    db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
+    return list(db.query(sql, args))
 
 
 def row(conn: sqlite3.Connection, sql: str, args: Any = ()) -> dict[str, Any] | None:
