@@ -61,8 +61,8 @@ CSV_RETURNS = [
 @pytest.mark.parametrize("name", CSV_RETURNS)
 def test_a_csv_return_clean_or_faulty_is_checked_without_any_heavy_module(name):
     """No pandas (pyarrow would import it for any value crossing to or from numpy: see
-    ``validator/arrow.py``), no Frictionless (``checks/cells.py``), no JSON Schema validator, no
-    workbook or template library."""
+    ``validator/arrow.py``), no ``pyarrow.compute`` (its Python wrappers), no Frictionless
+    (``checks/cells.py``), no JSON Schema validator, no workbook or template library."""
     path = EXAMPLES / name
     codes = []
     if "invalid" in name:
@@ -71,6 +71,18 @@ def test_a_csv_return_clean_or_faulty_is_checked_without_any_heavy_module(name):
         "import validator\n"
         f"report = validator.validate({str(path)!r})\n"
         f"assert {{f.code for f in report.findings}} == set({codes!r}), report.findings"
+    )
+    assert _heavy_loaded(body) == []
+
+
+def test_a_key_repeated_across_chunks_is_confirmed_without_any_heavy_module():
+    """One row a chunk: the repeat is a suspect by its hash, confirmed by reading the file again."""
+    path = EXAMPLES / "invalid/duplicate-respondent-id/resident-survey_E09000030_2025-26.csv"
+    body = (
+        "import validator, validator.readers.table as table\n"
+        "table.CHUNK_ROWS = 1\n"
+        f"report = validator.validate({str(path)!r})\n"
+        "assert [(f.code, f.rows) for f in report.findings] == [('duplicate-key', [7])], report\n"
     )
     assert _heavy_loaded(body) == []
 

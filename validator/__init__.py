@@ -34,8 +34,9 @@ _HOMES = {
     "load_standard": ".standard",
 }
 
-HEAVY_MODULES = ("pandas", "openpyxl", "frictionless", "jsonschema", "jinja2")
-"""Libraries loaded only by the work that needs them: a DataFrame, a workbook, a comparison with
+HEAVY_MODULES = ("pandas", "pyarrow.compute", "openpyxl", "frictionless", "jsonschema", "jinja2")
+"""Libraries loaded only by the work that needs them: a DataFrame (pandas, ``pyarrow.compute``:
+the checks call Arrow's kernels through ``validator.arrow.pc``), a workbook, a comparison with
 stock Frictionless or a cell Frictionless must judge, submission metadata, an HTML report."""
 
 

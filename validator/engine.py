@@ -19,10 +19,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
-import pyarrow.compute as pc
 
 from .addresses import column_letter
-from .arrow import from_numpy, scalar, to_numpy
+from .arrow import from_numpy, pc, scalar, to_numpy
 from .catalogue.inputs import InputError
 from .checks.disclosure import DisclosureCheck
 from .checks.privacy import PrivacyCheck
@@ -437,7 +436,7 @@ def _without_blank_rows(chunk: Chunk, width: int) -> tuple[Chunk, np.ndarray]:
             return chunk, chunk.rows[:0]
     keep = from_numpy(~blank)
     kept = Chunk(
-        rows=chunk.rows[~blank], arrays=[chunk.column(i).filter(keep) for i in range(width)]
+        rows=chunk.rows[~blank], arrays=[pc.filter(chunk.column(i), keep) for i in range(width)]
     )
     return kept, chunk.rows[blank]
 

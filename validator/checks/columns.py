@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from ..arrow import from_numpy, scalar, texts, to_numpy
+from ..arrow import from_numpy, pc, scalar, texts, to_numpy
 from ..readers.table import Chunk
 from ..standard import Standard, SubmissionType
 
