@@ -36,8 +36,19 @@ MAY_IMPORT: dict[str, set[str]] = {
     "synthetic": FOUNDATION,
     "figures": FOUNDATION | {"report"},
     "stock": FOUNDATION,
+    "startup": set(),
     "cli": FOUNDATION
-    | {"readers", "report", "checks", "engine", "excel", "docgen", "synthetic", "figures"},
+    | {
+        "readers",
+        "report",
+        "checks",
+        "engine",
+        "excel",
+        "docgen",
+        "synthetic",
+        "figures",
+        "startup",
+    },
 }
 
 

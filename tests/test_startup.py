@@ -7,6 +7,7 @@ Each case runs in a fresh interpreter, since this test process has long since im
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -61,8 +62,8 @@ CSV_RETURNS = [
 @pytest.mark.parametrize("name", CSV_RETURNS)
 def test_a_csv_return_clean_or_faulty_is_checked_without_any_heavy_module(name):
     """No pandas (pyarrow would import it for any value crossing to or from numpy: see
-    ``validator/arrow.py``), no Frictionless (``checks/cells.py``), no JSON Schema validator, no
-    workbook or template library."""
+    ``validator/arrow.py``), no ``pyarrow.compute`` (its Python wrappers), no Frictionless
+    (``checks/cells.py``), no JSON Schema validator, no workbook or template library."""
     path = EXAMPLES / name
     codes = []
     if "invalid" in name:
@@ -71,6 +72,18 @@ def test_a_csv_return_clean_or_faulty_is_checked_without_any_heavy_module(name):
         "import validator\n"
         f"report = validator.validate({str(path)!r})\n"
         f"assert {{f.code for f in report.findings}} == set({codes!r}), report.findings"
+    )
+    assert _heavy_loaded(body) == []
+
+
+def test_a_key_repeated_across_chunks_is_confirmed_without_any_heavy_module():
+    """One row a chunk: the repeat is a suspect by its hash, confirmed by reading the file again."""
+    path = EXAMPLES / "invalid/duplicate-respondent-id/resident-survey_E09000030_2025-26.csv"
+    body = (
+        "import validator, validator.readers.table as table\n"
+        "table.CHUNK_ROWS = 1\n"
+        f"report = validator.validate({str(path)!r})\n"
+        "assert [(f.code, f.rows) for f in report.findings] == [('duplicate-key', [7])], report\n"
     )
     assert _heavy_loaded(body) == []
 
@@ -89,3 +102,36 @@ def test_the_json_report_of_a_faulty_csv_loads_no_heavy_module():
 @pytest.mark.parametrize("name", validator.__all__)
 def test_every_name_the_library_hands_on_is_there(name):
     assert getattr(validator, name) is not None
+
+
+GC_PROBE = """
+import contextlib, gc, io, json, os, sys
+from validator.cli import main
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    status = main({argv!r})
+print(json.dumps({{"status": status, "collecting": gc.isenabled(),
+                  "openblas": os.environ.get("OPENBLAS_NUM_THREADS")}}))
+"""
+
+
+def _after_main(argv: list[str], env: dict[str, str] | None = None) -> dict:
+    code = GC_PROBE.format(argv=argv)
+    environ = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        env={**environ, **(env or {})},
+    )  # fmt: skip
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_lsids_validate_collects_garbage_again_once_the_checks_are_loaded():
+    """The collector is off only while the libraries load (``validator/startup.py``)."""
+    path = EXAMPLES / CSV_RETURNS[4]  # a faulty file: every layer reports
+    after = _after_main(["validate", str(path), "--format", "json"])
+    assert after == {"status": 1, "collecting": True, "openblas": "1"}
+
+
+def test_a_chosen_number_of_openblas_threads_is_kept():
+    path = EXAMPLES / CSV_RETURNS[0]
+    after = _after_main(["validate", str(path)], env={"OPENBLAS_NUM_THREADS": "2"})
+    assert after == {"status": 0, "collecting": True, "openblas": "2"}

@@ -35,9 +35,19 @@ _HOMES = {
     "load_standard": ".standard",
 }
 
-HEAVY_MODULES = ("pandas", "openpyxl", "frictionless", "jsonschema", "jinja2")
-"""Libraries loaded only by the work that needs them: a DataFrame, a workbook, a comparison with
-stock Frictionless or a cell Frictionless must judge, submission metadata, an HTML report."""
+HEAVY_MODULES = (
+    "pandas",
+    "pyarrow.compute",
+    "openpyxl",
+    "defusedxml",
+    "frictionless",
+    "jsonschema",
+    "jinja2",
+)
+"""Libraries loaded only by the work that needs them: a DataFrame (pandas, ``pyarrow.compute``:
+the checks call Arrow's kernels through ``validator.arrow.pc``), a workbook (openpyxl, and
+defusedxml for a template's stamp), a comparison with stock Frictionless or a cell Frictionless
+must judge, submission metadata, an HTML report."""
 
 
 def __getattr__(name: str) -> Any:

@@ -11,18 +11,25 @@ with these helpers instead, which read and write Arrow's buffers directly:
 - ``texts`` for a list of Python strings, ``scalar`` for one value a compute function compares
   with.
 
+The checks call Arrow's compute kernels through ``pc`` here, not ``pyarrow.compute``: importing
+that module builds a Python wrapper, signature and docstring for each of its ~300 kernels (about
+a fifth of a 5,000-row check's start-up). ``pc.NAME`` resolves only the kernels used, on first
+use, and calls them as ``pyarrow.compute`` does. pyarrow's own computing methods (``Array.take``,
+``.filter``, ``.cast``…) import ``pyarrow.compute``, so the checks call ``pc.take`` and the like.
+
 ``tests/test_startup.py`` runs a clean and a faulty CSV validation in fresh interpreters and
-fails if pandas (or any of ``validator.HEAVY_MODULES``) is loaded.
+fails if pandas or ``pyarrow.compute`` (any of ``validator.HEAVY_MODULES``) is loaded.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow._compute as _compute
 
 _NUMPY = {
     pa.int8(): np.int8,
@@ -125,3 +132,53 @@ def scalar(value: str | bool | int | float) -> pa.Scalar:
 def null_text() -> pa.Scalar:
     """A null of type string (to blank cells out with ``if_else``)."""
     return pa.nulls(1, pa.string())[0]
+
+
+class _Kernels:
+    """Arrow's compute kernels by name: ``pc.equal(a, b)``, ``pc.is_in(a, value_set=codes)``.
+
+    As in ``pyarrow.compute``, positional arguments past the kernel's arity and keyword
+    arguments make its options (``pc.match_substring_regex(col, pattern)``); none, its defaults.
+    """
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            function = _compute.get_function(name)
+        except KeyError:  # pyarrow's ArrowKeyError
+            raise AttributeError(f"no Arrow compute function {name!r}") from None
+        call = _caller(function)
+        setattr(self, name, call)
+        return call
+
+    @staticmethod
+    def cast(values: Any, target_type: pa.DataType) -> Any:
+        """``values`` as ``target_type``, refusing a lossy cast (``pyarrow.compute.cast``)."""
+        return _compute.call_function("cast", [values], _compute.CastOptions.safe(target_type))
+
+
+def _caller(function: Any) -> Callable[..., Any]:
+    arity = function.arity  # Ellipsis for a kernel taking any number of arguments
+    name = function._doc.options_class
+    options_class = getattr(_compute, name) if name else None
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        extra = ()
+        if arity is not Ellipsis:
+            if len(args) < arity:
+                raise TypeError(f"{function.name} takes {arity} argument(s), {len(args)} given")
+            args, extra = args[:arity], args[arity:]
+        options = None
+        if extra or kwargs:
+            if options_class is None:
+                raise TypeError(f"{function.name} takes no options")
+            options = options_class(*extra, **kwargs)
+        return function.call(list(args), options)
+
+    call.__name__ = call.__qualname__ = function.name
+    return call
+
+
+pc = _Kernels()
+"""The compute kernels (see the module's docstring): use in place of ``pyarrow.compute``."""

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import startup
 from .catalogue.findings import CATALOGUE
 from .catalogue.inputs import InputError
 from .standard import StandardError, load_standard
@@ -190,6 +191,7 @@ def _validate(args: argparse.Namespace) -> int:
     from .engine import validate
     from .report.render import Outcome, render_html, render_json, render_text, terminal_safe
 
+    startup.loaded()
     metadata = _metadata(args.metadata)
     check = validate
     if args.annotate:
@@ -504,6 +506,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_ERROR
+    if args.func is cmd_validate:
+        startup.begin()
     try:
         return args.func(args)
     except InputError as exc:  # what went wrong, and what to do about it
@@ -527,6 +531,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
+    finally:
+        startup.loaded()  # (if the command stopped before loading the checks)
 
 
 if __name__ == "__main__":

@@ -19,10 +19,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
-import pyarrow.compute as pc
 
 from .addresses import column_letter
-from .arrow import from_numpy, scalar, to_numpy
+from .arrow import from_numpy, pc, scalar, to_numpy
 from .catalogue.inputs import InputError
 from .checks.disclosure import DisclosureCheck
 from .checks.privacy import PrivacyCheck
@@ -99,9 +98,30 @@ def _template_stamp(source: Any) -> tuple[str, str] | None:
     """The (type, version) stamp of a workbook made from the standard's template, if it is one."""
     if not (isinstance(source, str | os.PathLike) or hasattr(source, "read")):
         return None  # a DataFrame
+    if not _starts_like_zip(source):
+        return None  # a CSV, an .xls: no stamp, and no zip or XML library loaded to look for one
     from .readers.stamp import template_version
 
     return template_version(source)
+
+
+_ZIP_MAGIC = b"PK\x03\x04"  # the first bytes of every .xlsx and .ods (``readers.archive``)
+
+
+def _starts_like_zip(source: Any) -> bool:
+    """Whether a path's or a binary file object's first bytes are a zip's (the object's position
+    is left where it was)."""
+    if hasattr(source, "read"):
+        start = source.tell()
+        try:
+            return source.read(4) == _ZIP_MAGIC
+        finally:
+            source.seek(start)
+    try:
+        with open(source, "rb") as fh:
+            return fh.read(4) == _ZIP_MAGIC
+    except OSError:
+        return False  # read_table says why
 
 
 def _standard(version: str | None) -> Standard:
@@ -473,7 +493,7 @@ def _without_blank_rows(chunk: Chunk, width: int) -> tuple[Chunk, np.ndarray]:
             return chunk, chunk.rows[:0]
     keep = from_numpy(~blank)
     kept = Chunk(
-        rows=chunk.rows[~blank], arrays=[chunk.column(i).filter(keep) for i in range(width)]
+        rows=chunk.rows[~blank], arrays=[pc.filter(chunk.column(i), keep) for i in range(width)]
     )
     return kept, chunk.rows[blank]
 

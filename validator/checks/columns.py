@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from ..arrow import from_numpy, scalar, texts, to_numpy
+from ..arrow import from_numpy, pc, scalar, texts, to_numpy
 from ..readers.table import Chunk
 from ..standard import Standard, SubmissionType
 
@@ -50,13 +49,24 @@ class CodeList:
 
 
 def coded_fields(standard: Standard, sub: SubmissionType) -> dict[str, CodeList]:
-    """Each field joined to a code list by a one-field foreign key, with that list's codes."""
+    """Each field joined to a code list by a one-field foreign key, with that list's codes.
 
-    return {
-        fk.fields[0]: CodeList.of(reference_keys(standard, fk.resource, fk.reference_fields))
-        for fk in sub.foreign_keys
-        if len(fk.fields) == 1
-    }
+    Made once per standard and kind of return: four checks ask for it on every return. (Keyed by
+    identity, the objects kept with it: a ``Standard`` holds dicts, so it cannot be hashed.)
+    """
+    key = (id(standard), id(sub))
+    made = _CODED.get(key)
+    if made is None or made[0] is not standard or made[1] is not sub:
+        coded = {
+            fk.fields[0]: CodeList.of(reference_keys(standard, fk.resource, fk.reference_fields))
+            for fk in sub.foreign_keys
+            if len(fk.fields) == 1
+        }
+        made = _CODED[key] = (standard, sub, coded)
+    return made[2]
+
+
+_CODED: dict[tuple[int, int], tuple[Standard, SubmissionType, dict[str, CodeList]]] = {}
 
 
 def code_index(chunk: Chunk, position: int, codes: CodeList) -> np.ndarray:

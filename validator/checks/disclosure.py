@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from ..arrow import from_numpy
+from ..arrow import from_numpy, pc
 from ..publication import base_too_small, small_count
 from ..readers.table import Chunk
 from ..report.collector import Collector

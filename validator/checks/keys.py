@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from ..arrow import from_numpy, scalar, to_numpy
+from ..arrow import from_numpy, pc, scalar, to_numpy
 from .columns import text_buffers
 
 _VECTOR_BYTES = 64  # keys up to this long are hashed vectorised; longer ones one by one
@@ -190,7 +189,7 @@ class UniqueKey:
         pick = present & _isin_sorted(hash_text(keys) & self._mask, self._wanted)
         if pick.any():
             self._found_rows.append(rows[pick])
-            self._found_keys.append(keys.filter(from_numpy(pick)))
+            self._found_keys.append(pc.filter(keys, from_numpy(pick)))
 
     def confirm(self) -> None:
         """After ``recheck`` has seen every chunk: the suspects that really repeat a key are
@@ -224,7 +223,7 @@ def _repeats_in_chunk(keys: pa.Array, where: np.ndarray, hashes: np.ndarray) -> 
     shared[:-1] |= same
     candidates = np.flatnonzero(shared)
     candidates = candidates[np.argsort(where[candidates], kind="stable")]  # in row order
-    texts = keys.take(from_numpy(where[candidates]))
+    texts = pc.take(keys, from_numpy(where[candidates]))
     codes = to_numpy(pc.dictionary_encode(texts).indices)
     later = np.ones(len(candidates), dtype=bool)
     later[np.unique(codes, return_index=True)[1]] = False  # the first row with each key

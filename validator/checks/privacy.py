@@ -23,9 +23,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from ..arrow import from_numpy
+from ..arrow import from_numpy, pc
 from ..readers.table import Chunk
 from ..report.collector import Collector
 from ..standard import Standard, SubmissionType
@@ -251,7 +250,7 @@ class PrivacyCheck:
                 hits = bools(pc.match_substring_regex(col, _SCREEN)) & candidates
                 caught[name] = np.flatnonzero(hits)
             elif len(idx):
-                sparse.append((name, idx, col.take(from_numpy(idx))))
+                sparse.append((name, idx, pc.take(col, from_numpy(idx))))
         if sparse:
             cells = pa.concat_arrays([c for _, _, c in sparse])
             hits = bools(pc.match_substring_regex(cells, _SCREEN))

@@ -21,9 +21,8 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from ..arrow import from_numpy, texts, to_numpy
+from ..arrow import from_numpy, pc, texts, to_numpy
 from ..periods import financial_year, looks_like_period
 from ..readers.table import Chunk
 from ..report.collector import MAX_ROWS, Collector
@@ -270,8 +269,8 @@ class RulesCheck:
     def _accumulate(self, chunk, idx, measure_id, bd, bv, num, den) -> None:
         """Add each part row to its group's sums; a group with a doubtful row is not summed."""
         at = from_numpy(idx)
-        borough = self.text(chunk, self.borough_fields[0]).take(at).to_pylist()
-        period = self.text(chunk, self.period_field).take(at).to_pylist()
+        borough = pc.take(self.text(chunk, self.borough_fields[0]), at).to_pylist()
+        period = pc.take(self.text(chunk, self.period_field), at).to_pylist()
         rows = chunk.rows[idx]
         boroughs = self.standard.boroughs.codes
         for i in range(len(idx)):

@@ -26,9 +26,8 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from ..arrow import from_numpy, scalar, texts, to_numpy
+from ..arrow import from_numpy, pc, scalar, texts, to_numpy
 from ..readers.table import Chunk
 from ..report.collector import Collector
 from ..standard import Field, Standard, SubmissionType
@@ -139,7 +138,7 @@ class FieldCheck:
             return
         doubtful = np.flatnonzero(present & ~self.accepted(chunk))
         if doubtful.size:
-            self.check_slowly(col.take(from_numpy(doubtful)), chunk.rows[doubtful], collector)
+            self.check_slowly(pc.take(col, from_numpy(doubtful)), chunk.rows[doubtful], collector)
 
     def accepted(self, chunk: Chunk) -> np.ndarray:
         """Cells that are present and certainly valid (cached: ``prepare`` may work it out)."""
@@ -356,7 +355,7 @@ class SchemaCheck:
 
     def _report_bad_keys(self, fk: Any, joined: pa.Array, bad: np.ndarray, rows, collector):
         idx = np.flatnonzero(bad)
-        for value, value_rows in by_value(joined.take(from_numpy(idx)), rows[idx]):
+        for value, value_rows in by_value(pc.take(joined, from_numpy(idx)), rows[idx]):
             self._report_foreign_key(fk, value, value_rows, collector)
 
     def _report_foreign_key(self, fk: Any, value: str, rows: np.ndarray, collector: Collector):

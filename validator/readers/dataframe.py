@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,6 +33,7 @@ def read_dataframe(frame: pd.DataFrame, *, chunk_rows: int | None = None) -> Tab
 def _text(series: pd.Series) -> pa.Array:
     """A column's values as the text a person would have typed ('' for missing)."""
     import pandas as pd
+    import pyarrow.compute as pc  # with pandas: a CSV check loads neither (``validator/arrow.py``)
 
     missing = series.isna().to_numpy()
     if pd.api.types.is_float_dtype(series.dtype):
