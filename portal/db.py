@@ -6,18 +6,12 @@ module (``audit.py`` for the audit log) and uses ``rows``, ``row`` and ``insert`
 SQLite in WAL mode is shared by every gunicorn worker. Connections run in autocommit
 (``isolation_level=None``) and every write starts with ``BEGIN IMMEDIATE``, so a write takes the
 lock up front instead of failing when a read tries to upgrade after another worker committed.
-
-Each worker thread keeps its connection from one request to the next (``get_db``): opening one
-and closing it again (where the last close checkpoints and removes the WAL file) cost more than
-a figures page's own reads.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -219,67 +213,17 @@ def statements(script: str) -> Iterator[str]:
             pending = ""
 
 
-class _Kept(threading.local):
-    """This thread's connection, kept between requests, and what it was opened on."""
-
-    conn: sqlite3.Connection | None = None
-    key: tuple[str, int, int, int] | None = None  # path, process, file's device and inode
-
-
-_kept = _Kept()
-_inherited: list[sqlite3.Connection] = []  # a forked copy's: never used, never closed
-
-
 def get_db() -> sqlite3.Connection:
-    """This request's connection: the thread's kept one when it is still for this process and
-    this same database file, else a new one (kept for the next request)."""
+    """This request's connection, opened on first use and closed when the request ends."""
     if "db" not in g:
-        g.db = _reused(current_app.config["DATABASE"])
+        g.db = connect(current_app.config["DATABASE"])
     return g.db
 
 
-def _reused(path: str) -> sqlite3.Connection:
-    try:
-        found = os.stat(path)
-        key = (str(path), os.getpid(), found.st_dev, found.st_ino)
-    except OSError:  # not created yet: connect creates it, and the next request keeps it
-        key = None
-    if key is not None and _kept.key == key and _kept.conn is not None:
-        return _kept.conn
-    _forget()
-    conn = connect(path)
-    if key is None:
-        found = os.stat(path)
-        key = (str(path), os.getpid(), found.st_dev, found.st_ino)
-    _kept.conn, _kept.key = conn, key
-    return conn
-
-
-def _forget() -> None:
-    """Drop the kept connection: closed if this process opened it; if a forked child inherited
-    it, left alone (closing it there could checkpoint and remove the WAL the parent still uses)."""
-    conn, key = _kept.conn, _kept.key
-    _kept.conn = _kept.key = None
-    if conn is None:
-        return
-    if key is not None and key[1] == os.getpid():
-        conn.close()
-    else:
-        _inherited.append(conn)
-
-
 def close_db(_error: BaseException | None = None) -> None:
-    """End the request's use of the connection: undo any transaction left open, keep the rest."""
     conn = g.pop("db", None)
-    if conn is None:
-        return
-    if conn is not _kept.conn:
+    if conn is not None:
         conn.close()
-    elif conn.in_transaction:
-        try:
-            conn.execute("ROLLBACK")
-        except sqlite3.Error:
-            _forget()
 
 
 def init_app(app: Flask) -> None:
