@@ -11,6 +11,7 @@ from conftest import Client, officer, round_id, submission_id
 from test_tracker import GLA, SURVEY, events, open_round, states
 
 from portal.times import today
+from validator.standard import load_standard
 
 LATE_ROUND = "Round that slipped 2025-26"
 CLOSED_ROUND = "Round closed early 2025-26"
@@ -22,7 +23,7 @@ def _form(name: str, opens: str, closes: str) -> dict:
         "name": name,
         "period": "2025-26",
         "types": [SURVEY],
-        "standard_version": "1.0.0",
+        "standard_version": load_standard().version,
         "opens_on": opens,
         "closes_on": closes,
     }

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 from conftest import Client, officer
 
+from validator.standard import load_standard
+
 
 def test_the_gla_opens_a_round_and_every_officer_sees_it_due(portal):
     gla = Client(portal.base)
@@ -19,7 +21,7 @@ def test_the_gla_opens_a_round_and_every_officer_sees_it_due(portal):
         "name": "Quarterly service return Q3",
         "period": "2025-26",
         "types": "service-data",
-        "standard_version": "1.0.0",
+        "standard_version": load_standard().version,
         "opens_on": (date.today() - timedelta(days=1)).isoformat(),
         "closes_on": closes.isoformat(),
     }

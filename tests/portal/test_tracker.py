@@ -14,6 +14,7 @@ import pytest
 from conftest import Client, officer, round_id, submission_id
 
 from portal.times import today
+from validator.standard import load_standard
 
 GLA = "gla.admin@london.gov.uk"
 SURVEY, SERVICE = "resident-survey", "service-data"
@@ -50,7 +51,7 @@ def open_round(gla: Client, name: str, types: list[str]) -> None:
             "name": name,
             "period": "2025-26",
             "types": types,
-            "standard_version": "1.0.0",
+            "standard_version": load_standard().version,
             "opens_on": (today() - timedelta(days=1)).isoformat(),
             "closes_on": (today() + timedelta(days=10)).isoformat(),
         },
