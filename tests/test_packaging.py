@@ -32,6 +32,7 @@ def test_the_wheel_ships_the_standard_and_validates_outside_the_checkout(tmp_pat
     names = zipfile.ZipFile(wheel).namelist()
     for part in ("datapackage.json", "schemas/resident-survey.json", "codelists/boroughs.csv"):
         assert f"validator/_standard/{part}" in names
+    assert not [n for n in names if "__pycache__" in n]  # nor the checkout's cache of the standard
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     example = ROOT / "examples" / "valid" / "service-data_E09000003_2025-26.csv"

@@ -13,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .standard_cache import Sources
+
 PACKAGE_FILE = "datapackage.json"
 DERIVATIONS = "breakdown-derivations"  # which survey answers give each breakdown value
 
@@ -288,11 +290,11 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def _schema(root: Path, resource: dict[str, Any]) -> tuple[dict[str, Any], Path]:
+def _schema(files: Sources, resource: dict[str, Any]) -> tuple[dict[str, Any], Path]:
     schema = resource["schema"]
     if isinstance(schema, str):
-        return _read_json(root / schema), root / schema
-    return schema, root / PACKAGE_FILE
+        return files.get(schema, _read_json), files.root / schema
+    return schema, files.root / PACKAGE_FILE
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -304,14 +306,22 @@ def _int(value: str) -> int | None:
 
 
 def _load(root: Path) -> Standard:
-    package = _read_json(root / PACKAGE_FILE)
+    files = Sources(root)  # the parsed files, from one cache file when it is current
+    standard = _build(files)
+    files.save()
+    return standard
+
+
+def _build(files: Sources) -> Standard:
+    root = files.root
+    package = files.get(PACKAGE_FILE, _read_json)
     codelists: dict[str, Codelist] = {}
     submission_types: dict[str, SubmissionType] = {}
     tables: dict[str, tuple[dict[str, str], ...]] = {}
     for res in package["resources"]:
         if res.get("role") == "codelist":
-            rows = tables[res["name"]] = tuple(_read_csv(root / res["path"]))
-            schema, _ = _schema(root, res)
+            rows = tables[res["name"]] = tuple(files.get(res["path"], _read_csv))
+            schema, _ = _schema(files, res)
             if len(schema["primaryKey"]) != 1:
                 continue  # breakdown values are keyed by (breakdown, code): see Standard.breakdowns
             key = schema["primaryKey"][0]
@@ -324,7 +334,7 @@ def _load(root: Path) -> Standard:
                 res["name"], res.get("title", ""), res.get("description", ""), codes
             )
         elif res.get("role") == "submission":
-            schema, schema_path = _schema(root, res)
+            schema, schema_path = _schema(files, res)
             submission_types[res["name"]] = _submission_type(res, schema, schema_path)
     measures = {
         row["id"]: Measure(
@@ -362,7 +372,7 @@ def _load(root: Path) -> Standard:
         )
         for row in tables["breakdowns"]
     }
-    metadata_schema = _read_json(root / package["submissionMetadataSchema"])
+    metadata_schema = files.get(package["submissionMetadataSchema"], _read_json)
     return Standard(
         version=package["version"],
         path=root,
