@@ -833,7 +833,7 @@ def _text_array(values: tuple[Any, ...]) -> pa.Array:
     try:
         joined = "\0".join(values)
     except TypeError:  # numbers, dates or booleans among the text
-        values = tuple(v if v.__class__ is str else cell_text(v) for v in values)
+        values = _column_texts(values)
         joined = "\0".join(values)
     count = len(values)
     if not count or not joined.isascii():
@@ -850,6 +850,27 @@ def _text_array(values: tuple[Any, ...]) -> pa.Array:
         np.cumsum(np.fromiter(map(len, values), dtype=np.int32, count=count), out=offsets[1:])
         data = "".join(values).encode("ascii")
     return pa.StringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(data))
+
+
+def _column_texts(values: tuple[Any, ...]) -> list[str]:
+    """Each value as ``cell_text`` gives it, by a quicker road for the columns most are: text
+    and numbers, or text and dates (a number's fifteen digits are ``_number_text``'s, which is
+    asked again only for a number written with an exponent, and for minus zero)."""
+    kinds = set(map(type, values))
+    if kinds <= _TEXT_AND_NUMBER:
+        return [
+            v
+            if v.__class__ is str
+            else (t if "e" not in (t := format(v, ".15g")) and t != "-0" else _number_text(v))
+            for v in values
+        ]
+    if kinds <= _TEXT_AND_DATE:
+        return [v if v.__class__ is str else v.isoformat() for v in values]
+    return [v if v.__class__ is str else cell_text(v) for v in values]
+
+
+_TEXT_AND_NUMBER = frozenset((str, float))
+_TEXT_AND_DATE = frozenset((str, dt.date))
 
 
 def _rows_text(rows: list[int]) -> str:
