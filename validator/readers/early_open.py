@@ -124,6 +124,21 @@ def take(source: Any, sheet: str | None) -> Opened | None:
     return opened
 
 
+def opened_zip(path: Any) -> bool:
+    """Whether ``start`` opened this very file, unchanged since, and found a zip (it opens no
+    other kind): then whoever asks need not open it again to look at its first bytes."""
+    if not isinstance(path, str | os.PathLike):
+        return False
+    with _lock:
+        found = _started.get(_key(path))
+    if found is None:
+        return False
+    try:
+        return _identity(os.stat(path)) == found[0].identity
+    except OSError:
+        return False
+
+
 def _run(opened: Opened) -> None:
     """On the second thread: the work, then close everything if the run no longer wants it."""
     try:
