@@ -123,3 +123,15 @@ def test_a_workbook_opened_early_is_opened_again_only_for_its_version_stamp(tmp_
     report = validate(path)
     assert report.sheet == "resident-survey"
     assert len(opened) == 1  # the custom properties part, for the template's version stamp
+
+
+def test_waiting_for_the_checks_returns_once_they_are_over_passed_or_failed(tmp_path):
+    good = everything_workbook(tmp_path / "everything.xlsx")
+    bomb = hostile.zip_bomb_ratio(tmp_path)
+    early_open.start(good, None)
+    early_open.start(bomb, None)
+    early_open.wait_for_checks()
+    checked = {os.path.basename(key): opened for key, (opened, _) in early_open._started.items()}
+    assert checked["everything.xlsx"].facts is not None
+    assert checked[bomb.name].error is not None  # refused: a zip bomb
+    early_open.drop_all()
