@@ -110,13 +110,17 @@ _ZIP_MAGIC = b"PK\x03\x04"  # the first bytes of every .xlsx and .ods (``readers
 
 def _starts_like_zip(source: Any) -> bool:
     """Whether a path's or a binary file object's first bytes are a zip's (the object's position
-    is left where it was)."""
+    is left where it was). A path ``early_open`` has open already is not opened again."""
+    from .readers.early_open import opened_zip
+
     if hasattr(source, "read"):
         start = source.tell()
         try:
             return source.read(4) == _ZIP_MAGIC
         finally:
             source.seek(start)
+    if opened_zip(source):  # the command line's second thread has it open already
+        return True
     try:
         with open(source, "rb") as fh:
             return fh.read(4) == _ZIP_MAGIC

@@ -413,3 +413,25 @@ def test_a_long_sheet_read_in_blocks_reads_the_same_both_ways(tmp_path, streamed
     assert compiled == streamed(path)
     assert len(compiled[3]) == 5_998
     assert compiled[3][0] == (3, "r3", "E09000030", "0.3", "2025-04-01")
+
+
+def test_columns_of_numbers_and_of_dates_read_the_same_both_ways(tmp_path, streamed):
+    """A column of only numbers (with blanks) and one of only dates are made text a column at a
+    time: every size of number reads as Excel shows it, as the streaming reader reads it."""
+    numbers = [0.0, -0.0, 1e20, 1e15, 1e16, 1e-7, -1e-7, 123456789012345678.0,
+               812.4000000000001, 0.1 + 0.2, 36.411, -2.25, 3.0, 5e-324,
+               1.7976931348623157e308, None, 1 / 3]  # fmt: skip
+    dates = [dt.date(1900, 3, 1), dt.date(9999, 12, 31), dt.date(2026, 2, 3), None]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "resident-survey"
+    sheet.append(HEADINGS[:3])
+    for number, value in enumerate(numbers):
+        sheet.append([f"r{number}", value, dates[number % len(dates)]])
+    path = tmp_path / "numbers.xlsx"
+    book.save(path)
+    read = read_whole(path)
+    assert read == streamed(path)
+    shown = ["0", "0", "100000000000000000000", "1000000000000000"]
+    assert [row[2] for row in read[3][:4]] == shown
+    assert [row[3] for row in read[3][:3]] == ["1900-03-01", "9999-12-31", "2026-02-03"]

@@ -3,6 +3,8 @@ reads exactly as one opened when the engine asks for it, hostile files included.
 
 from __future__ import annotations
 
+import builtins
+import io
 import json
 import os
 
@@ -11,6 +13,7 @@ import pytest
 
 from validator.catalogue import InputError
 from validator.cli import main
+from validator.engine import validate
 from validator.readers import early_open, read_table
 
 from .test_compiled_reader import compiled_reads as compiled_reads
@@ -102,3 +105,33 @@ def test_what_is_dropped_while_being_read_is_closed_by_the_thread(tmp_path):
     thread.join()
     assert opened.handle.closed
     assert opened.compiled is None
+
+
+def test_a_workbook_opened_early_is_opened_again_only_for_its_version_stamp(tmp_path, monkeypatch):
+    path = everything_workbook(tmp_path / "everything.xlsx")
+    early_open.start(path, None)
+    opened = []
+    real_open = io.open
+
+    def counting_open(file, *args, **kwargs):
+        if isinstance(file, str | os.PathLike) and os.fspath(file) == os.fspath(path):
+            opened.append(file)
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(io, "open", counting_open)
+    monkeypatch.setattr(builtins, "open", counting_open)
+    report = validate(path)
+    assert report.sheet == "resident-survey"
+    assert len(opened) == 1  # the custom properties part, for the template's version stamp
+
+
+def test_waiting_for_the_checks_returns_once_they_are_over_passed_or_failed(tmp_path):
+    good = everything_workbook(tmp_path / "everything.xlsx")
+    bomb = hostile.zip_bomb_ratio(tmp_path)
+    early_open.start(good, None)
+    early_open.start(bomb, None)
+    early_open.wait_for_checks()
+    checked = {os.path.basename(key): opened for key, (opened, _) in early_open._started.items()}
+    assert checked["everything.xlsx"].facts is not None
+    assert checked[bomb.name].error is not None  # refused: a zip bomb
+    early_open.drop_all()

@@ -277,7 +277,7 @@ def _scan_members(
                     raise InputError("xml-declarations", part=member.filename)
                 if not sheets:
                     continue
-                if b"mergeCell" in window:
+                if b"g" in window and b"mergeCell" in window:  # "g": absent from row data
                     for match in _MERGE.finditer(window):
                         refs[match.group(1).decode("ascii").upper()] = None
                 scanner.feed(block)

@@ -25,9 +25,13 @@ import posixpath
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from defusedxml import ElementTree
+
+if TYPE_CHECKING:
+    from ..standard import Standard
+    from .archive import ArchiveFacts
 
 MAX_LIST_BYTES = 16 * 1024 * 1024
 """The most a workbook's list of sheets or its relationships may hold (far more than any has)."""
@@ -193,3 +197,55 @@ def compiled_reader_errors() -> tuple[type[BaseException], ...]:
     from python_calamine import CalamineError
 
     return (CalamineError, ValueError, OSError)
+
+
+def listed_sheets(handle: BinaryIO) -> tuple[list[SheetEntry], dt.datetime] | None:
+    """The workbook's sheets and its date system, or None when the compiled reader cannot be
+    sure of them (the handle must be at the start; it is left there)."""
+    if handle.tell() != 0:
+        return None
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            sheets = sheet_list(archive)
+            epoch = workbook_epoch(archive)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        sheets = None
+    finally:
+        handle.seek(0)
+    return (sheets, epoch) if sheets else None
+
+
+def compiled_sheet(handle: BinaryIO, name: str) -> CompiledSheet | None:
+    """The sheet read by calamine, or None for a file it cannot read (the streaming reader then
+    words what is wrong)."""
+    try:
+        return CompiledSheet(handle, name)
+    except compiled_reader_errors():
+        return None
+    except BaseException as error:  # a panic inside the Rust code is a BaseException
+        if not isinstance(error, Exception) and type(error).__name__ != "PanicException":
+            raise
+        return None
+    finally:
+        handle.seek(0)
+
+
+def open_compiled(
+    handle: BinaryIO, facts: ArchiveFacts, wanted: str | None, standard: Standard | None
+) -> tuple[str, CompiledSheet] | None:
+    """The sheet ``read_xlsx`` would choose, read by the compiled reader, with its name; None
+    when it would be left to the streaming reader. ``facts`` must come from the archive checks
+    of this very handle. ``early_open`` runs this on a second thread, so it loads nothing that
+    the workbook reader loads beyond calamine (no pyarrow, no numpy)."""
+    from ..standard import load_standard
+    from .sheetchoice import choose_sheet
+
+    listed = listed_sheets(handle)
+    if not listed:
+        return None
+    chosen = choose_sheet(listed[0], wanted, standard or load_standard())
+    scanned = facts.sheets.get(chosen.part)
+    if scanned is None or not scanned.fits_compiled_reader():
+        return None
+    compiled = compiled_sheet(handle, chosen.name)
+    return (chosen.name, compiled) if compiled is not None else None

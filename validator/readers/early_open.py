@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import stat
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:
@@ -45,6 +45,8 @@ class Opened:
     error: InputError | None = None
     sheet: str | None = None
     compiled: CompiledSheet | None = None
+    checked: threading.Event = field(default_factory=threading.Event)
+    """Set once the archive checks are over (the compiled reader, if any, has begun)."""
     done: bool = False
     """The thread has finished with the handle (set and read under ``_lock``)."""
     abandoned: bool = False
@@ -90,6 +92,17 @@ def start(path: str | os.PathLike[str], sheet: str | None) -> None:
     thread.start()
 
 
+def wait_for_checks(timeout: float = 5.0) -> None:
+    """Wait (at most ``timeout`` seconds) until the archive checks of what ``start`` began are
+    over. They hold Python's lock, the compiled reader after them does not: imports made
+    meanwhile on this thread would only slow them and hold back the compiled reader, and made
+    once it runs they cost no time."""
+    with _lock:
+        started = [opened for opened, _ in _started.values()]
+    for opened in started:
+        opened.checked.wait(timeout)
+
+
 def take(source: Any, sheet: str | None) -> Opened | None:
     """What ``start`` did for this path and sheet, once done; None if it was not started for
     them or the file has changed since."""
@@ -111,11 +124,27 @@ def take(source: Any, sheet: str | None) -> Opened | None:
     return opened
 
 
+def opened_zip(path: Any) -> bool:
+    """Whether ``start`` opened this very file, unchanged since, and found a zip (it opens no
+    other kind): then whoever asks need not open it again to look at its first bytes."""
+    if not isinstance(path, str | os.PathLike):
+        return False
+    with _lock:
+        found = _started.get(_key(path))
+    if found is None:
+        return False
+    try:
+        return _identity(os.stat(path)) == found[0].identity
+    except OSError:
+        return False
+
+
 def _run(opened: Opened) -> None:
     """On the second thread: the work, then close everything if the run no longer wants it."""
     try:
         _work(opened)
     finally:
+        opened.checked.set()
         with _lock:
             opened.done = True
             abandoned = opened.abandoned
@@ -135,9 +164,11 @@ def _work(opened: Opened) -> None:
         return
     except Exception:  # anything else: read_xlsx reads the file as usual and says what it is
         return
+    finally:
+        opened.checked.set()
     if opened.facts.kind != "xlsx":
         return
-    from .workbook import open_compiled
+    from .calamine_reader import open_compiled
 
     try:
         found = open_compiled(opened.handle, opened.facts, opened.wanted, None)

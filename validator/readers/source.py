@@ -20,6 +20,7 @@ from ..standard import Standard
 from . import table as _table
 from .archive import looks_like_workbook
 from .csv import read_csv
+from .early_open import opened_zip
 from .table import Table
 
 
@@ -55,6 +56,8 @@ def read_table(
         path = Path(source)
         if not path.is_file():
             raise InputError("no-such-file", path=path)
+        if opened_zip(path):  # open already on the command line's second thread: a workbook
+            return _read_xlsx(path, sheet, standard)
         with path.open("rb") as fh:
             head = fh.read(8)
         if looks_like_workbook(head, path.name):

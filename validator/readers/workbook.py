@@ -60,11 +60,12 @@ from .calamine_reader import (
     CompiledSheet,
     SheetEntry,
     compiled_reader_errors,
+    compiled_sheet,
     date_before_1900,
+    listed_sheets,
     other_sheet_list,
-    sheet_list,
-    workbook_epoch,
 )
+from .sheetchoice import choose_sheet
 from .sheetscan import DENSE_CELL_LIMIT, SheetFacts
 from .table import MAX_COLUMNS, Chunk, ReaderNote, RowIssue, Table
 
@@ -169,7 +170,7 @@ def _read_compiled(
 
     ``early`` is what ``early_open`` read on a second thread: its sheet is taken up when it is
     the one chosen here."""
-    listed = _sheet_list(handle)
+    listed = listed_sheets(handle)
     if not listed:
         return None
     sheets, epoch = listed
@@ -180,61 +181,13 @@ def _read_compiled(
     if early is not None and early.compiled is not None and early.sheet == chosen.name:
         compiled, early.compiled = early.compiled, None
     else:
-        compiled = _compiled_sheet(handle, chosen.name)
+        compiled = compiled_sheet(handle, chosen.name)
         if compiled is None:
             return None
     resources.compiled = compiled
     merges = facts.merged.get(chosen.part, [])
     reader = _CompiledSheetReader(compiled, scanned, epoch, merges, notes)
     return _table(reader, chosen.name, merges, notes, standard, resources)
-
-
-def open_compiled(
-    handle: BinaryIO, facts: ArchiveFacts, wanted: str | None, standard: Standard | None
-) -> tuple[str, CompiledSheet] | None:
-    """The sheet ``read_xlsx`` would choose, read by the compiled reader, with its name; None
-    when it would be left to the streaming reader. ``facts`` must come from the archive checks
-    of this very handle (``early_open`` runs this on a second thread)."""
-    listed = _sheet_list(handle)
-    if not listed:
-        return None
-    chosen, _ = _choose_sheet(listed[0], wanted, standard or load_standard())
-    scanned = facts.sheets.get(chosen.part)
-    if scanned is None or not scanned.fits_compiled_reader():
-        return None
-    compiled = _compiled_sheet(handle, chosen.name)
-    return (chosen.name, compiled) if compiled is not None else None
-
-
-def _sheet_list(handle: BinaryIO) -> tuple[list[SheetEntry], dt.datetime] | None:
-    """The workbook's sheets and its date system, or None when the compiled reader cannot be
-    sure of them (the handle must be at the start; it is left there)."""
-    if handle.tell() != 0:
-        return None
-    try:
-        with zipfile.ZipFile(handle) as archive:
-            sheets = sheet_list(archive)
-            epoch = workbook_epoch(archive)
-    except (zipfile.BadZipFile, OSError, ValueError):
-        sheets = None
-    finally:
-        handle.seek(0)
-    return (sheets, epoch) if sheets else None
-
-
-def _compiled_sheet(handle: BinaryIO, name: str) -> CompiledSheet | None:
-    """The sheet read by calamine, or None for a file it cannot read (the streaming reader then
-    words what is wrong)."""
-    try:
-        return CompiledSheet(handle, name)
-    except compiled_reader_errors():
-        return None
-    except BaseException as error:  # a panic inside the Rust code is a BaseException
-        if not isinstance(error, Exception) and type(error).__name__ != "PanicException":
-            raise
-        return None
-    finally:
-        handle.seek(0)
 
 
 def _read_other(
@@ -429,32 +382,17 @@ def _damaged(error: BaseException) -> InputError:
 def _choose_sheet(
     sheets: list[SheetEntry], wanted: str | None, standard: Standard
 ) -> tuple[SheetEntry, list[ReaderNote]]:
-    """The named sheet (exact, else ignoring case and spaces); else a visible sheet named after a
-    submission type (as the standard's templates name their data sheet); else the first visible one.
-    """
-    names = ", ".join(f"'{s.name}'" + ("" if s.state == "visible" else " (hidden)") for s in sheets)
+    """The sheet to read (``sheetchoice.choose_sheet``), with a note for each hidden sheet
+    left unread when none was named."""
+    chosen = choose_sheet(sheets, wanted, standard)
     if wanted is not None:
-        for match in (lambda n: n == wanted, lambda n: n.strip().lower() == wanted.strip().lower()):
-            found = [s for s in sheets if match(s.name)]
-            if found:
-                return found[0], []
-        raise InputError("no-such-sheet", sheet=wanted, sheets=names or "none")
-    visible = [s for s in sheets if s.state == "visible"]
-    kinds = {_normal(name) for name in standard.submission_types}
-    typed = [s for s in visible if _normal(s.name) in kinds]
-    visible = typed[:1] + [s for s in visible if s not in typed[:1]]
-    if not visible:
-        raise InputError("every-sheet-hidden", sheets=names or "none")
+        return chosen, []
     notes = [
-        ReaderNote("hidden-sheet-ignored", {"sheet": s.name, "checked": visible[0].name})
+        ReaderNote("hidden-sheet-ignored", {"sheet": s.name, "checked": chosen.name})
         for s in sheets
         if s.state != "visible"
     ]
-    return visible[0], notes
-
-
-def _normal(name: str) -> str:
-    return name.strip().lower().replace("_", "-").replace(" ", "-")
+    return chosen, notes
 
 
 # --- merged cells ------------------------------------------------------------------------------
@@ -895,7 +833,7 @@ def _text_array(values: tuple[Any, ...]) -> pa.Array:
     try:
         joined = "\0".join(values)
     except TypeError:  # numbers, dates or booleans among the text
-        values = tuple(v if v.__class__ is str else cell_text(v) for v in values)
+        values = _column_texts(values)
         joined = "\0".join(values)
     count = len(values)
     if not count or not joined.isascii():
@@ -912,6 +850,27 @@ def _text_array(values: tuple[Any, ...]) -> pa.Array:
         np.cumsum(np.fromiter(map(len, values), dtype=np.int32, count=count), out=offsets[1:])
         data = "".join(values).encode("ascii")
     return pa.StringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(data))
+
+
+def _column_texts(values: tuple[Any, ...]) -> list[str]:
+    """Each value as ``cell_text`` gives it, by a quicker road for the columns most are: text
+    and numbers, or text and dates (a number's fifteen digits are ``_number_text``'s, which is
+    asked again only for a number written with an exponent, and for minus zero)."""
+    kinds = set(map(type, values))
+    if kinds <= _TEXT_AND_NUMBER:
+        return [
+            v
+            if v.__class__ is str
+            else (t if "e" not in (t := format(v, ".15g")) and t != "-0" else _number_text(v))
+            for v in values
+        ]
+    if kinds <= _TEXT_AND_DATE:
+        return [v if v.__class__ is str else v.isoformat() for v in values]
+    return [v if v.__class__ is str else cell_text(v) for v in values]
+
+
+_TEXT_AND_NUMBER = frozenset((str, float))
+_TEXT_AND_DATE = frozenset((str, dt.date))
 
 
 def _rows_text(rows: list[int]) -> str:
