@@ -46,7 +46,7 @@ def is_survey(kind: str) -> bool:
     from validator import load_standard
 
     sub = load_standard().submission_types.get(kind)
-    return bool(sub and sub.role("weight"))
+    return sub is not None and sub.weighted
 
 
 def build(

@@ -245,3 +245,9 @@ def test_the_derivations_table_lists_each_breakdown_in_one_block_with_one_otherw
         otherwise = [r for r in rows if r["breakdown"] == code and not r["condition"]]
         assert len(otherwise) == 1
         assert not (otherwise[0]["field"] or otherwise[0]["via"] or otherwise[0]["codes"])
+
+
+@pytest.mark.parametrize("version", available_versions())
+def test_only_the_resident_survey_is_weighted_in_every_version(version):
+    kinds = load_standard(version).submission_types
+    assert {name for name, kind in kinds.items() if kind.weighted} == {"resident-survey"}

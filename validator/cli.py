@@ -395,7 +395,7 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
             refused.append(path)
             continue
         frame = return_frame(path, report.type, standard)
-        if standard.submission_types[report.type].role("weight"):
+        if standard.submission_types[report.type].weighted:
             weight_total = (metadata or {}).get("weight_total")
             unstated += weight_total is None
             surveys.append(SurveyReturn(frame, weight_total))

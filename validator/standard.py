@@ -108,6 +108,13 @@ class SubmissionType:
         """The name of the field that plays ``role`` (the schema's ``role`` property), if any."""
         return next((f.name for f in self.fields if f.role == role), None)
 
+    @property
+    def weighted(self) -> bool:
+        """Whether its rows carry survey weights (a field plays the role 'weight'): a resident
+        survey, whose figures are weighted estimates and whose metadata says what the weights
+        add up to. The one test of 'is this a survey return' the validator and portal share."""
+        return self.role("weight") is not None
+
 
 # the measures' source_type values: where a measure's figures come from
 SURVEY_SOURCE = "survey"  # the resident survey: computed from a survey question's answers
