@@ -86,7 +86,7 @@ def problem(metadata: dict[str, Any]) -> Problem | None:
     try:
         check_metadata(metadata, standard_version=metadata.get("standard_version"), complete=True)
     except InputError as exc:
-        return Problem(getattr(exc, "metadata_property", "") or "", exc.message)
+        return Problem(exc.metadata_property, exc.message)
     return None
 
 
