@@ -251,3 +251,14 @@ def test_the_derivations_table_lists_each_breakdown_in_one_block_with_one_otherw
 def test_only_the_resident_survey_is_weighted_in_every_version(version):
     kinds = load_standard(version).submission_types
     assert {name for name, kind in kinds.items() if kind.weighted} == {"resident-survey"}
+
+
+@pytest.mark.parametrize("version", available_versions())
+def test_the_metadata_schema_says_what_each_kind_of_return_must_give(version):
+    standard = load_standard(version)
+    every = ("borough", "submission_type", "period", "standard_version", "contact")
+    assert standard.metadata_required() == every == standard.metadata_required("service-data")
+    survey = standard.metadata_required("resident-survey")
+    assert survey == (*every, "weight_total", "weight_total_source")
+    assert set(survey) <= set(standard.metadata_properties)
+    assert standard.metadata_type("weight_total") == "number"

@@ -230,6 +230,30 @@ class Standard:
             raise StandardError("The standard has no total breakdown (one value, its own code).")
         return min(self.total_breakdowns)
 
+    @property
+    def metadata_properties(self) -> tuple[str, ...]:
+        """The submission metadata's properties, in the schema's order."""
+        return tuple(self.metadata_schema.get("properties", {}))
+
+    def metadata_type(self, name: str) -> str:
+        """The JSON type the metadata schema gives a property ('number', 'string', …)."""
+        return str(self.metadata_schema["properties"][name].get("type", ""))
+
+    def metadata_required(self, kind: str | None = None) -> tuple[str, ...]:
+        """The metadata properties a return of ``kind`` must give, in the schema's order: those
+        every return gives (its ``required``) and those its if/then rules add for the kind (a
+        resident survey's ``weight_total`` and its source). Without a kind, only the first."""
+        import jsonschema
+
+        needed = set(self.metadata_schema.get("required", []))
+        for rule in self.metadata_schema.get("allOf", []) if kind else ():
+            when = rule.get("if")
+            if when is not None and jsonschema.Draft202012Validator(when).is_valid(
+                {"submission_type": kind}
+            ):
+                needed |= set(rule.get("then", {}).get("required", []))
+        return tuple(name for name in self.metadata_properties if name in needed)
+
     def resource(self, name: str) -> dict[str, Any]:
         for res in self.package["resources"]:
             if res["name"] == name:
