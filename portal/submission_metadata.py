@@ -151,5 +151,7 @@ def carried_over(conn: sqlite3.Connection, borough: str) -> tuple[int, dict[str,
 
 def weight_total(submission: Mapping[str, Any]) -> float | None:
     """What a stored survey submission says its weights add up to (None: not said)."""
-    said = (stored(submission) or {}).get("weight_total")
+    from validator.standard import WEIGHT_TOTAL
+
+    said = (stored(submission) or {}).get(WEIGHT_TOTAL)
     return float(said) if isinstance(said, int | float) and said > 0 else None

@@ -8,7 +8,13 @@ import frictionless
 import jsonschema
 import pytest
 
-from validator.standard import AnswerTest, available_versions, current_version, load_standard
+from validator.standard import (
+    WEIGHT_TOTAL,
+    AnswerTest,
+    available_versions,
+    current_version,
+    load_standard,
+)
 from validator.stock import stock_validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -262,3 +268,11 @@ def test_the_metadata_schema_says_what_each_kind_of_return_must_give(version):
     assert survey == (*every, "weight_total", "weight_total_source")
     assert set(survey) <= set(standard.metadata_properties)
     assert standard.metadata_type("weight_total") == "number"
+
+
+@pytest.mark.parametrize("version", available_versions())
+def test_the_weight_total_the_code_reads_is_what_the_schema_asks_of_a_survey(version):
+    standard = load_standard(version)
+    assert WEIGHT_TOTAL in standard.metadata_required("resident-survey")
+    assert WEIGHT_TOTAL not in standard.metadata_required()
+    assert standard.metadata_type(WEIGHT_TOTAL) == "number"

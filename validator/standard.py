@@ -121,6 +121,10 @@ SURVEY_SOURCE = "survey"  # the resident survey: computed from a survey question
 SERVICE_SOURCE = "service"  # service data: each borough returns its numerator and denominator
 NATIONAL_SOURCE = "national"  # a national statistic, not returned by boroughs
 
+# the submission metadata property saying what a survey return's weights add up to (the schema
+# requires it of a resident survey); the weights check and London's figures are scaled to it
+WEIGHT_TOTAL = "weight_total"
+
 
 @dataclass(frozen=True)
 class Measure:
