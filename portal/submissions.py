@@ -165,7 +165,7 @@ def show(submission_id: int) -> Any:
     form.round_id.data = round_["id"]
     form.type.data = submission["type"]
     metadata = submission_metadata.stored(submission)
-    kind, version = submission["type"], submission["standard_version"]
+    kind, version = submission["type"], round_["standard_version"]
     if metadata:  # a new version of this return starts from what this one said
         typed = submission_metadata.typed(kind, version)
         _prefill(form, {n: metadata[n] for n in typed if n in metadata})

@@ -305,6 +305,7 @@ def test_a_typed_total_is_read_as_a_person_writes_numbers():
 
 def test_what_an_officer_types_comes_from_the_rounds_version_of_the_standard():
     from portal import submission_metadata
+    from portal.forms import UploadForm
     from validator import StandardError, available_versions
 
     for version in available_versions():
@@ -317,5 +318,6 @@ def test_what_an_officer_types_comes_from_the_rounds_version_of_the_standard():
         assert not submission_metadata.is_survey(SERVICE, version)
         assert submission_metadata.form_field("contact.email", version) == ""
         assert submission_metadata.form_field("weight_total", version) == "weight_total"
+        assert all(hasattr(UploadForm, name) for name in survey), "a field to type it in"
     with pytest.raises(StandardError):  # the named version is the one read, not the current one
         submission_metadata.is_survey(SURVEY, "9.9.9")
