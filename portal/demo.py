@@ -112,7 +112,7 @@ def _last_year(conn, files_root, standard, gla, officers, folder, survey_rows): 
 
 
 def _send(conn, files_root, round_, kind, user, path: Path) -> int:  # type: ignore[no-untyped-def]
-    survey = submission_metadata.is_survey(kind)
+    survey = submission_metadata.is_survey(kind, round_["standard_version"])
     typed = _survey_answers(user["borough"], round_["period"]) if survey else {}
     return intake.receive(
         conn,

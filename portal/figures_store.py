@@ -57,7 +57,7 @@ def compute(files_root: str, chosen: list[dict[str, Any]]) -> tuple[list[dict[st
     surveys, services = [], []
     for sub in chosen:
         frame = return_frame(store.path_for(files_root, sub["sha256"]), sub["type"], standard)
-        if standard.submission_types[sub["type"]].role("weight"):
+        if standard.submission_types[sub["type"]].weighted:
             # London rescales the weights to the adult population the metadata states; a return
             # sent before the portal kept metadata has its weights taken as they are
             surveys.append(SurveyReturn(frame, submission_metadata.weight_total(sub)))

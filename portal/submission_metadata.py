@@ -6,6 +6,8 @@ survey what its weights add up to (the borough's adult population, ``weight_tota
 that total comes from. The portal builds it from the upload (borough, kind, round) and the
 signed-in officer (contact), adds what the officer typed, and asks the validator whether it is
 complete and valid (``validator.check_metadata``): this module only gathers, never judges.
+Which properties the officer types, and which a survey must give, come from the round's version
+of the standard (``Standard.metadata_required``), not from a list here.
 The metadata is stored with the submission; London's figures rescale each borough's weights to
 its ``weight_total`` (``figures_store``).
 """
@@ -19,17 +21,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-# What the officer types, in the order the forms and the API take them.
-SURVEY_FIELDS = (
-    "weight_total",
-    "weight_total_source",
-    "survey_name",
-    "fieldwork_start",
-    "fieldwork_end",
-)
-TYPED_FIELDS = (*SURVEY_FIELDS, "notes")
-# What a new survey return takes from the borough's last accepted one, as a starting point.
-CARRIED_OVER = ("weight_total", "weight_total_source", "survey_name")
+# The one typed property the portal asks of every kind of return (the form's notes box); a
+# survey return is asked every property the portal does not fill itself (``typed``).
+FOR_EVERY_RETURN = ("notes",)
+# A new survey return starts from the borough's last accepted one's answers to what the
+# standard requires of a survey beyond every return (its weight total and source) and, as the
+# portal's own choice of a starting point, its name (the fieldwork dates are new each time).
+ALSO_CARRIED_OVER = ("survey_name",)
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
@@ -41,20 +39,37 @@ class Problem:
     message: str
 
 
-def is_survey(kind: str) -> bool:
-    """Whether a kind of return carries survey weights (and so needs a weight total)."""
+def is_survey(kind: str, standard_version: str) -> bool:
+    """Whether a kind of return carries survey weights (and so needs a weight total), in the
+    version of the standard its round collects (an archived one for an older round)."""
     from validator import load_standard
 
-    sub = load_standard().submission_types.get(kind)
-    return bool(sub and sub.role("weight"))
+    sub = load_standard(standard_version).submission_types.get(kind)
+    return sub is not None and sub.weighted
+
+
+def typed(kind: str, standard_version: str) -> tuple[str, ...]:
+    """The metadata properties an officer types for a kind of return, in the schema's order:
+    for a survey, every one the portal does not fill itself (what every return must give:
+    borough, kind, period, version, contact); otherwise the notes."""
+    from validator import load_standard
+
+    standard = load_standard(standard_version)
+    filled = standard.metadata_required()
+    every = tuple(p for p in standard.metadata_properties if p not in filled)
+    if is_survey(kind, standard_version):
+        return every
+    return tuple(p for p in every if p in FOR_EVERY_RETURN)
 
 
 def build(
-    round_: Mapping[str, Any], kind: str, user: Mapping[str, Any], typed: Mapping[str, Any]
+    round_: Mapping[str, Any], kind: str, user: Mapping[str, Any], answers: Mapping[str, Any]
 ) -> dict[str, Any]:
     """The metadata object for an upload: the upload's own facts, the officer as the contact
     (the account's email address, which is all an account holds), and what the officer typed.
     Blank answers are left out, so the validator can say what is missing."""
+    from validator import load_standard
+
     metadata: dict[str, Any] = {
         "borough": user["borough"],
         "submission_type": kind,
@@ -62,10 +77,12 @@ def build(
         "standard_version": round_["standard_version"],
         "contact": {"name": user["email"], "email": user["email"]},
     }
-    for name in TYPED_FIELDS if is_survey(kind) else ("notes",):
-        value = str(typed.get(name) or "").strip()
+    version = round_["standard_version"]
+    standard = load_standard(version)
+    for name in typed(kind, version):
+        value = str(answers.get(name) or "").strip()
         if value:
-            metadata[name] = _number(value) if name == "weight_total" else value
+            metadata[name] = _number(value) if standard.metadata_type(name) == "number" else value
     return metadata
 
 
@@ -86,14 +103,18 @@ def problem(metadata: dict[str, Any]) -> Problem | None:
     try:
         check_metadata(metadata, standard_version=metadata.get("standard_version"), complete=True)
     except InputError as exc:
-        return Problem(getattr(exc, "metadata_property", "") or "", exc.message)
+        return Problem(exc.metadata_property, exc.message)
     return None
 
 
-def form_field(prop: str) -> str:
+def form_field(prop: str, standard_version: str) -> str:
     """The form field (and API field) a metadata property is typed in, or '' for one the
     portal fills itself (borough, period, contact)."""
-    return prop if prop in TYPED_FIELDS else ""
+    from validator import load_standard
+
+    standard = load_standard(standard_version)
+    typed_anywhere = set(standard.metadata_properties) - set(standard.metadata_required())
+    return prop if prop in typed_anywhere else ""
 
 
 def stored(submission: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -105,19 +126,32 @@ def stored(submission: Mapping[str, Any]) -> dict[str, Any] | None:
 def carried_over(conn: sqlite3.Connection, borough: str) -> tuple[int, dict[str, Any]] | None:
     """The borough's newest accepted survey return with metadata (accepted then, perhaps
     superseded since): its id and the answers a new survey return starts from."""
-    found = conn.execute(
-        "SELECT id, metadata FROM submissions WHERE borough = ? AND metadata IS NOT NULL"
-        " AND status IN ('accepted', 'superseded')"
-        " AND json_extract(metadata, '$.weight_total') IS NOT NULL ORDER BY id DESC LIMIT 1",
-        (borough,),
-    ).fetchone()
+    from validator import load_standard
+
+    found = next(
+        (
+            tuple(row)
+            for row in conn.execute(
+                "SELECT id, type, standard_version, metadata FROM submissions WHERE borough = ?"
+                " AND metadata IS NOT NULL AND status IN ('accepted', 'superseded')"
+                " ORDER BY id DESC",
+                (borough,),
+            )
+            if is_survey(row[1], row[2])  # type, standard_version
+        ),
+        None,
+    )
     if found is None:
         return None
-    said = json.loads(found[1])
-    return found[0], {name: said[name] for name in CARRIED_OVER if name in said}
+    id_, kind, version, text = found
+    standard, said = load_standard(version), json.loads(text)
+    beyond = [p for p in standard.metadata_required(kind) if p not in standard.metadata_required()]
+    return id_, {name: said[name] for name in (*beyond, *ALSO_CARRIED_OVER) if name in said}
 
 
 def weight_total(submission: Mapping[str, Any]) -> float | None:
     """What a stored survey submission says its weights add up to (None: not said)."""
-    said = (stored(submission) or {}).get("weight_total")
+    from validator.standard import WEIGHT_TOTAL
+
+    said = (stored(submission) or {}).get(WEIGHT_TOTAL)
     return float(said) if isinstance(said, int | float) and said > 0 else None

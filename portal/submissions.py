@@ -129,7 +129,7 @@ def upload() -> Any:
                     round_, form.type.data, upload.read(), upload.filename, metadata
                 )
                 return redirect(url_for("submissions.show", submission_id=submission_id))
-            _show_problem(form, problem)
+            _show_problem(form, problem, round_["standard_version"])
     return render_template(
         "submissions/upload.html",
         form=form,
@@ -145,11 +145,11 @@ def _prefill(form: UploadForm, answers: dict[str, Any]) -> None:
         getattr(form, name).data = shown
 
 
-def _show_problem(form: UploadForm, problem: submission_metadata.Problem) -> None:
+def _show_problem(form: UploadForm, problem: submission_metadata.Problem, version: str) -> None:
     """The validator's words on the field they are about (the return's kind when the portal
     filled the property itself), so the error summary links to it."""
-    name = submission_metadata.form_field(problem.property) or "type"
-    field = getattr(form, name)
+    name = submission_metadata.form_field(problem.property, version) or "type"
+    field = getattr(form, name if hasattr(form, name) else "type")
     field.errors = [*field.errors, problem.message]
 
 
@@ -165,15 +165,17 @@ def show(submission_id: int) -> Any:
     form.round_id.data = round_["id"]
     form.type.data = submission["type"]
     metadata = submission_metadata.stored(submission)
+    kind, version = submission["type"], round_["standard_version"]
     if metadata:  # a new version of this return starts from what this one said
-        _prefill(form, {n: metadata[n] for n in submission_metadata.TYPED_FIELDS if n in metadata})
+        typed = submission_metadata.typed(kind, version)
+        _prefill(form, {n: metadata[n] for n in typed if n in metadata})
     elif carried := submission_metadata.carried_over(conn, submission["borough"]):
         _prefill(form, carried[1])
     return render_template(
         "submissions/show.html",
         submission=submission,
         metadata=metadata,
-        is_survey=submission_metadata.is_survey(submission["type"]),
+        is_survey=submission_metadata.is_survey(kind, version),
         round=round_,
         view=ReportView(report) if report else None,
         input_error=input_error,

@@ -3,6 +3,8 @@ the portal checks before it takes a return, in the catalogue's words, naming the
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from validator import InputError, check_metadata, load_standard
@@ -73,3 +75,10 @@ def test_a_fieldwork_date_must_be_a_date():
 
 def test_metadata_that_is_not_an_object_is_refused():
     assert problem([1, 2]).situation == "metadata-not-an-object"  # type: ignore[arg-type]
+
+
+def test_the_property_at_fault_travels_with_the_error_and_others_name_none():
+    found = problem({**SURVEY, "weight_total": 0})
+    carried = pickle.loads(pickle.dumps(found))  # as a worker process raises it to its parent
+    assert (carried.metadata_property, carried.message) == ("weight_total", found.message)
+    assert InputError("metadata-not-an-object").metadata_property == ""

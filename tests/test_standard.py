@@ -8,7 +8,13 @@ import frictionless
 import jsonschema
 import pytest
 
-from validator.standard import AnswerTest, available_versions, current_version, load_standard
+from validator.standard import (
+    WEIGHT_TOTAL,
+    AnswerTest,
+    available_versions,
+    current_version,
+    load_standard,
+)
 from validator.stock import stock_validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -245,3 +251,28 @@ def test_the_derivations_table_lists_each_breakdown_in_one_block_with_one_otherw
         otherwise = [r for r in rows if r["breakdown"] == code and not r["condition"]]
         assert len(otherwise) == 1
         assert not (otherwise[0]["field"] or otherwise[0]["via"] or otherwise[0]["codes"])
+
+
+@pytest.mark.parametrize("version", available_versions())
+def test_only_the_resident_survey_is_weighted_in_every_version(version):
+    kinds = load_standard(version).submission_types
+    assert {name for name, kind in kinds.items() if kind.weighted} == {"resident-survey"}
+
+
+@pytest.mark.parametrize("version", available_versions())
+def test_the_metadata_schema_says_what_each_kind_of_return_must_give(version):
+    standard = load_standard(version)
+    every = ("borough", "submission_type", "period", "standard_version", "contact")
+    assert standard.metadata_required() == every == standard.metadata_required("service-data")
+    survey = standard.metadata_required("resident-survey")
+    assert survey == (*every, "weight_total", "weight_total_source")
+    assert set(survey) <= set(standard.metadata_properties)
+    assert standard.metadata_type("weight_total") == "number"
+
+
+@pytest.mark.parametrize("version", available_versions())
+def test_the_weight_total_the_code_reads_is_what_the_schema_asks_of_a_survey(version):
+    standard = load_standard(version)
+    assert WEIGHT_TOTAL in standard.metadata_required("resident-survey")
+    assert WEIGHT_TOTAL not in standard.metadata_required()
+    assert standard.metadata_type(WEIGHT_TOTAL) == "number"

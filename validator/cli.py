@@ -14,7 +14,7 @@ from pathlib import Path
 from . import startup
 from .catalogue.findings import CATALOGUE
 from .catalogue.inputs import InputError
-from .standard import StandardError, load_standard
+from .standard import WEIGHT_TOTAL, StandardError, load_standard
 from .version import __version__
 
 EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
@@ -396,8 +396,8 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
             refused.append(path)
             continue
         frame = return_frame(path, report.type, standard)
-        if standard.submission_types[report.type].role("weight"):
-            weight_total = (metadata or {}).get("weight_total")
+        if standard.submission_types[report.type].weighted:
+            weight_total = (metadata or {}).get(WEIGHT_TOTAL)
             unstated += weight_total is None
             surveys.append(SurveyReturn(frame, weight_total))
         else:

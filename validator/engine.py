@@ -194,13 +194,10 @@ def _check_metadata(standard: Standard, metadata: dict[str, Any], complete: bool
     where = ".".join(str(p) for p in error.path)
     if error.validator == "required":
         subject = f"the property '{where}'" if where else "it"
-        problem = _missing(error, subject, standard.metadata_schema)
         first = next(n for n in error.validator_value if n not in error.instance)
-        problem.metadata_property = f"{where}.{first}" if where else first  # type: ignore[attr-defined]
-    else:
-        problem = _metadata_problem(error, where)
-        problem.metadata_property = where  # type: ignore[attr-defined]
-    raise problem
+        missing = _missing(error, subject, standard.metadata_schema)
+        raise missing.in_metadata(f"{where}.{first}" if where else first)
+    raise _metadata_problem(error, where).in_metadata(where)
 
 
 _TYPE_WORDS = {

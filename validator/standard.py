@@ -110,11 +110,22 @@ class SubmissionType:
         """The name of the field that plays ``role`` (the schema's ``role`` property), if any."""
         return next((f.name for f in self.fields if f.role == role), None)
 
+    @property
+    def weighted(self) -> bool:
+        """Whether its rows carry survey weights (a field plays the role 'weight'): a resident
+        survey, whose figures are weighted estimates and whose metadata says what the weights
+        add up to. The one test of 'is this a survey return' the validator and portal share."""
+        return self.role("weight") is not None
+
 
 # the measures' source_type values: where a measure's figures come from
 SURVEY_SOURCE = "survey"  # the resident survey: computed from a survey question's answers
 SERVICE_SOURCE = "service"  # service data: each borough returns its numerator and denominator
 NATIONAL_SOURCE = "national"  # a national statistic, not returned by boroughs
+
+# the submission metadata property saying what a survey return's weights add up to (the schema
+# requires it of a resident survey); the weights check and London's figures are scaled to it
+WEIGHT_TOTAL = "weight_total"
 
 
 @dataclass(frozen=True)
@@ -224,6 +235,30 @@ class Standard:
         if not self.total_breakdowns:
             raise StandardError("The standard has no total breakdown (one value, its own code).")
         return min(self.total_breakdowns)
+
+    @property
+    def metadata_properties(self) -> tuple[str, ...]:
+        """The submission metadata's properties, in the schema's order."""
+        return tuple(self.metadata_schema.get("properties", {}))
+
+    def metadata_type(self, name: str) -> str:
+        """The JSON type the metadata schema gives a property ('number', 'string', …)."""
+        return str(self.metadata_schema["properties"][name].get("type", ""))
+
+    def metadata_required(self, kind: str | None = None) -> tuple[str, ...]:
+        """The metadata properties a return of ``kind`` must give, in the schema's order: those
+        every return gives (its ``required``) and those its if/then rules add for the kind (a
+        resident survey's ``weight_total`` and its source). Without a kind, only the first."""
+        import jsonschema
+
+        needed = set(self.metadata_schema.get("required", []))
+        for rule in self.metadata_schema.get("allOf", []) if kind else ():
+            when = rule.get("if")
+            if when is not None and jsonschema.Draft202012Validator(when).is_valid(
+                {"submission_type": kind}
+            ):
+                needed |= set(rule.get("then", {}).get("required", []))
+        return tuple(name for name in self.metadata_properties if name in needed)
 
     def resource(self, name: str) -> dict[str, Any]:
         for res in self.package["resources"]:

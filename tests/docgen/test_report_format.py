@@ -8,6 +8,7 @@ from pathlib import Path
 
 from validator.docgen import render_pages
 from validator.docgen.findings import INPUT_ERROR_FIELDS, REPORT_FIELDS
+from validator.standard import available_versions, load_standard
 
 ROOT = Path(__file__).resolve().parents[2]
 INVALID_EXAMPLE = (
@@ -50,3 +51,9 @@ def test_the_report_format_page_documents_each_key_with_its_meaning():
     for f in (*REPORT_FIELDS, *INPUT_ERROR_FIELDS):
         assert f"| `{f.path}` | {f.type} |" in page
     assert '"format_version": "1.0"' in page  # the example is a real Report.to_dict()
+
+
+def test_the_example_report_follows_the_version_of_the_standard_the_pages_are_made_from():
+    for version in available_versions():
+        page = render_pages(load_standard(version))["reference/report-format.md"]
+        assert f'"standard_version": "{version}"' in page

@@ -301,3 +301,23 @@ def test_a_typed_total_is_read_as_a_person_writes_numbers():
     assert "should be more than 0, not -5" in negative.message
     service = submission_metadata.build(round_, SERVICE, user, {"weight_total": "5", "notes": "x"})
     assert "weight_total" not in service and service["notes"] == "x"
+
+
+def test_what_an_officer_types_comes_from_the_rounds_version_of_the_standard():
+    from portal import submission_metadata
+    from portal.forms import UploadForm
+    from validator import StandardError, available_versions
+
+    for version in available_versions():
+        standard = load_standard(version)
+        survey = submission_metadata.typed(SURVEY, version)
+        assert set(survey) == set(standard.metadata_properties) - set(standard.metadata_required())
+        assert {"weight_total", "weight_total_source"} <= set(survey)
+        assert submission_metadata.typed(SERVICE, version) == ("notes",)
+        assert submission_metadata.is_survey(SURVEY, version)
+        assert not submission_metadata.is_survey(SERVICE, version)
+        assert submission_metadata.form_field("contact.email", version) == ""
+        assert submission_metadata.form_field("weight_total", version) == "weight_total"
+        assert all(hasattr(UploadForm, name) for name in survey), "a field to type it in"
+    with pytest.raises(StandardError):  # the named version is the one read, not the current one
+        submission_metadata.is_survey(SURVEY, "9.9.9")

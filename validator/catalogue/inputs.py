@@ -419,21 +419,33 @@ class InputError(Exception):
     ``InputError("no-such-file", path=path)``. Carries the situation's stable public ``code``
     and its message and hint, written for a borough officer. The command line turns it into exit
     status 2; the portal shows it in place of a report.
+
+    Where the problem is, when it is in the submission metadata: ``metadata_property`` names
+    the property at fault ('weight_total', 'contact.email'; '' when it is not about one), so a
+    form can show the words on the field it is typed in. It is not part of the message.
     """
+
+    metadata_property: str
 
     def __init__(self, situation: str, **values: Any) -> None:
         entry = INPUT_MESSAGES[situation]
         self.situation = situation
         self.values = values
+        self.metadata_property = ""
         self.code = entry.code
         self.message = render_template(entry.message, values)
         self.hint = render_template(entry.hint, values)
         super().__init__(self.message)
 
+    def in_metadata(self, metadata_property: str) -> InputError:
+        """This error, located at a property of the submission metadata ('contact.email')."""
+        self.metadata_property = metadata_property
+        return self
+
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle by situation and values (a worker process can raise one to its parent)."""
-        return (_rebuild, (self.situation, self.values))
+        return (_rebuild, (self.situation, self.values, self.metadata_property))
 
 
-def _rebuild(situation: str, values: dict[str, Any]) -> InputError:
-    return InputError(situation, **values)
+def _rebuild(situation: str, values: dict[str, Any], metadata_property: str = "") -> InputError:
+    return InputError(situation, **values).in_metadata(metadata_property)

@@ -26,7 +26,7 @@ from ..arrow import from_numpy, pc, texts, to_numpy
 from ..periods import financial_year, looks_like_period
 from ..readers.table import Chunk
 from ..report.collector import MAX_ROWS, Collector
-from ..standard import SERVICE_SOURCE, Standard, SubmissionType
+from ..standard import SERVICE_SOURCE, WEIGHT_TOTAL, Standard, SubmissionType
 from .columns import (
     bools,
     by_value,
@@ -77,7 +77,7 @@ class RulesCheck:
         self.periods_seen = ValuesSeen()
         self.weights = WeightRule(
             self.weight_field,
-            self.metadata.get("weight_total"),
+            self.metadata.get(WEIGHT_TOTAL),
             ratio=standard.rules["weight_ratio"],
             tolerance=standard.rules["weight_total_tolerance"],
         )

@@ -128,7 +128,7 @@ def _breakdowns_table(std: Standard) -> str:
 def _derivations_table(std: Standard) -> str:
     """Each survey breakdown value with the answers that give it, one condition to a row (a value
     on several rows: any one of them)."""
-    survey = next((s for s in std.submission_types.values() if s.role("weight")), None)
+    survey = next((s for s in std.submission_types.values() if s.weighted), None)
     rows = []
     for b in std.survey_breakdowns.values():
         for rule in b.rules:

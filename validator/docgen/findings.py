@@ -19,6 +19,7 @@ from ..catalogue.words import generic_text
 from ..report.collector import MAX_FINDINGS, MAX_ROWS
 from ..report.finding import Finding
 from ..report.model import FORMAT_VERSION, Report
+from ..standard import Standard
 from .markdown import code, escape, link, table
 
 # Each layer's heading and what it checks, in the order the validator runs them.
@@ -232,7 +233,7 @@ INPUT_ERROR_FIELDS: list[ReportField] = [
 ]  # fmt: skip
 
 
-def report_format_page() -> str:
+def report_format_page(std: Standard) -> str:
     """The report's JSON shape: every key with its type and meaning, and an example."""
     out = [
         "# Report format",
@@ -259,7 +260,7 @@ def report_format_page() -> str:
         "A resident survey return with one answer written as its label:",
         "",
         "```json",
-        json.dumps(_example().to_dict(), indent=2, ensure_ascii=False),
+        json.dumps(_example(std.version).to_dict(), indent=2, ensure_ascii=False),
         "```",
     ]
     return "\n".join(out)
@@ -275,13 +276,14 @@ def _prose(text: str) -> str:
     return text if "`" in text or "](" in text else escape(text)
 
 
-def _example() -> Report:
-    """A small report built the way the validator builds one, for the example."""
+def _example(standard_version: str) -> Report:
+    """A small report built the way the validator builds one, for the example: checked against
+    the version of the standard the pages are generated from."""
     return Report(
         valid=False,
         type="resident-survey",
         type_inferred=False,
-        standard_version="1.0.0",
+        standard_version=standard_version,
         validator_version="0.1.0",
         summary={"rows": 270, "errors": 1, "warnings": 0, "truncated": False},
         findings=[

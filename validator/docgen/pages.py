@@ -34,7 +34,7 @@ def render_pages(standard: Standard | None = None) -> dict[str, str]:
     pages[f"{REFERENCE}/measures.md"] = measures_page(std)
     pages[f"{REFERENCE}/submission-metadata.md"] = metadata_page(std)
     pages[f"{REFERENCE}/findings.md"] = findings_page()
-    pages[f"{REFERENCE}/report-format.md"] = report_format_page()
+    pages[f"{REFERENCE}/report-format.md"] = report_format_page(std)
     pages[f"{REFERENCE}/figures.md"] = figures_page(std)
     return {path: _with_banner(text) for path, text in pages.items()}
 

@@ -60,7 +60,7 @@ def domains(standard: Standard) -> pd.DataFrame:
 
 
 def _role_value(frame: pd.DataFrame, standard: Standard, role: str) -> str:
-    survey = next(s for s in standard.submission_types.values() if s.role("weight"))
+    survey = next(s for s in standard.submission_types.values() if s.weighted)
     name = survey.role(role)
     values = np.unique(text_column(frame, name)) if name in frame else []
     if len(values) != 1:
@@ -70,7 +70,7 @@ def _role_value(frame: pd.DataFrame, standard: Standard, role: str) -> str:
 
 def _stratum(ret: SurveyReturn, standard: Standard) -> _Stratum:
     frame = ret.frame
-    survey = next(s for s in standard.submission_types.values() if s.role("weight"))
+    survey = next(s for s in standard.submission_types.values() if s.weighted)
     w = pd.to_numeric(frame[survey.role("weight")], errors="coerce").to_numpy(dtype=float)
     if len(w) == 0 or not np.all(np.isfinite(w) & (w > 0)):
         raise ValueError("Every survey weight must be a number above zero.")

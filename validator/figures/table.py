@@ -48,7 +48,7 @@ def population_shares(
 def survey_populations(surveys: Sequence[SurveyReturn], standard: Standard) -> dict:
     """The adult populations the survey returns state, (borough, period) → total: the metadata's
     ``weight_total``, or else what the weights add up to (which the standard says it is)."""
-    sub = next(s for s in standard.submission_types.values() if s.role("weight"))
+    sub = next(s for s in standard.submission_types.values() if s.weighted)
     out = {}
     for ret in surveys:
         if len(ret.frame):
