@@ -296,7 +296,9 @@ def user_by_email(conn: sqlite3.Connection, email: str) -> dict[str, Any] | None
 
 
 def user_by_id(conn: sqlite3.Connection, user_id: int) -> dict[str, Any] | None:
-    return row(conn, "SELECT * FROM users WHERE id = ?", (user_id,))
+    """A plain cursor, not ``row``: every signed-in request reads its user with this."""
+    found = conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+    return dict(found) if found is not None else None
 
 
 def users(conn: sqlite3.Connection) -> list[dict[str, Any]]:
