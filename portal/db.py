@@ -235,12 +235,11 @@ def get_db() -> sqlite3.Connection:
 # as the WAL grows (SQLite's automatic checkpoint on commit).
 #
 # Fork safety (a forked process closing a connection it inherited from a worker once corrupted
-# the database, see 5a8d408): a process closes its keepers just before it forks, so a child never
-# inherits one. That matters beyond closing: a child that inherits an open connection also inherits
-# SQLite's record of the locks its parent holds, so the child's own connection skips taking them for
-# real, and another process's last close can checkpoint and delete the WAL under it. The worker
-# opens a new keeper on its next request. Keepers a child somehow still has from its parent (pid
-# check) go to ``_INHERITED``, never emptied, so they are never closed there.
+# the database, see 5a8d408): a forked child never closes nor uses one. At fork, the child moves
+# the parent's keepers into ``_INHERITED``, which is never emptied, so they are never closed
+# while the child runs (the portal's forked children leave with ``os._exit``, which closes
+# nothing); the child opens its own if it serves requests. The pid kept with each keeper checks
+# the same again, in case a fork ever bypasses ``os.register_at_fork``.
 KEEPERS_KEPT = 4  # databases a process keeps a connection open to (tests make many)
 _keepers: OrderedDict[str, tuple[int, sqlite3.Connection]] = OrderedDict()
 _INHERITED: list[object] = []
@@ -270,24 +269,14 @@ def keep_open(path: str | Path) -> None:
                     _INHERITED.append(old)
 
 
-def _before_fork() -> None:
-    """Close this process's keepers, so the child inherits neither them nor SQLite's locks."""
-    pid = os.getpid()
-    with _keepers_lock:
-        for owner, keeper in _keepers.values():
-            if owner == pid:
-                keeper.close()
-            else:
-                _INHERITED.append(keeper)
-        _keepers.clear()
-
-
 def _after_fork_in_child() -> None:
-    _INHERITED.append(dict(_keepers))  # none are left open by _before_fork; never closed here
+    _INHERITED.append(dict(_keepers))  # never closed in this process
     _keepers.clear()
+    global _keepers_lock
+    _keepers_lock = threading.Lock()  # the parent may have held it while forking
 
 
-os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def close_db(_error: BaseException | None = None) -> None:

@@ -105,58 +105,16 @@ def test_a_forked_child_never_closes_the_connection_its_worker_keeps_open(tmp_pa
         check.close()
 
 
-def test_a_forked_childs_own_connection_really_holds_its_locks(tmp_path):
-    """A child must not inherit the worker's kept connection: SQLite would count the parent's locks
-    as the child's, the child's reads would take none for real, and the worker's last close would
-    then checkpoint and delete the WAL while the child still reads from it."""
-    path = str(tmp_path / "p.sqlite3")
-    conn = db.connect(path)
-    db.migrate(conn)
-    db.create_user(conn, "u@example.gov.uk", "hash", "viewer", None)
-    conn.close()
-    db.keep_open(path)
-    reading, done = os.pipe(), os.pipe()
-
-    def child() -> None:
-        own = db.connect(path)
-        own.execute("BEGIN")
-        own.execute("SELECT count(*) FROM users").fetchone()  # a read transaction, held
-        os.write(reading[1], b"r")
-        os.read(done[0], 1)
-        own.execute("COMMIT")
-        own.close()
-
-    child_pid = os.fork()
-    if child_pid == 0:
-        code = 0
-        try:
-            child()
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)
-    assert os.read(reading[0], 1) == b"r"
-    db.keep_open(path)  # the worker's next request opens its keeper again
-    for owner, keeper in list(db._keepers.values()):
-        if owner == os.getpid():
-            keeper.close()  # the worker's last connection closes while the child reads
-    db._keepers.clear()
-    kept = Path(path + "-wal").exists()
-    os.write(done[1], b"d")
-    assert os.waitstatus_to_exitcode(os.waitpid(child_pid, 0)[1]) == 0
-    assert kept  # the child's real lock on the database kept the WAL
-
-
-def test_a_worker_closes_its_kept_connection_before_forking(tmp_path):
+def test_a_forked_child_opens_its_own_kept_connection(tmp_path):
     path = str(tmp_path / "p.sqlite3")
     db.keep_open(path)
+    parents = db._keepers[path][1]
     read, write = os.pipe()
 
     def child() -> None:
-        os.write(write, b"1" if not db._keepers else b"0")  # nothing inherited
-        db.keep_open(path)  # a child serving requests opens its own
-        os.write(write, b"1" if db._keepers[path][0] == os.getpid() else b"0")
+        db.keep_open(path)
+        os.write(write, b"1" if db._keepers[path][1] is not parents else b"0")
 
     assert _forked(child) == 0
-    assert os.read(read, 2) == b"11"
-    assert path not in db._keepers  # closed; the next request opens it again
+    assert os.read(read, 1) == b"1"
+    assert db._keepers[path][1] is parents
