@@ -11,10 +11,7 @@ lock up front instead of failing when a read tries to upgrade after another work
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -223,60 +220,8 @@ def statements(script: str) -> Iterator[str]:
 def get_db() -> sqlite3.Connection:
     """This request's connection, opened on first use and closed when the request ends."""
     if "db" not in g:
-        keep_open(current_app.config["DATABASE"])
         g.db = connect(current_app.config["DATABASE"])
     return g.db
-
-
-# One idle connection per process and database, never used for a query after it is opened. While
-# it is open, a request's connection closing is not the process's last: SQLite neither checkpoints
-# and deletes the WAL on every close nor rebuilds the WAL index on the next request's first read,
-# which had been most of what opening the database cost a signed-in page. Checkpoints still run
-# as the WAL grows (SQLite's automatic checkpoint on commit).
-#
-# Fork safety (a forked process closing a connection it inherited from a worker once corrupted
-# the database, see 5a8d408): a forked child never closes nor uses one. At fork, the child moves
-# the parent's keepers into ``_INHERITED``, which is never emptied, so they are never closed
-# while the child runs (the portal's forked children leave with ``os._exit``, which closes
-# nothing); the child opens its own if it serves requests. The pid kept with each keeper checks
-# the same again, in case a fork ever bypasses ``os.register_at_fork``.
-KEEPERS_KEPT = 4  # databases a process keeps a connection open to (tests make many)
-_keepers: OrderedDict[str, tuple[int, sqlite3.Connection]] = OrderedDict()
-_INHERITED: list[object] = []
-_keepers_lock = threading.Lock()
-
-
-def keep_open(path: str | Path) -> None:
-    """Make sure this process holds an idle connection to ``path`` (see above)."""
-    key, pid = str(path), os.getpid()
-    found = _keepers.get(key)
-    if found is not None and found[0] == pid:
-        return
-    with _keepers_lock:
-        found = _keepers.get(key)
-        if found is not None and found[0] != pid:  # inherited: keep it referenced, never close
-            _INHERITED.append(_keepers.pop(key))
-            found = None
-        if found is None:
-            keeper = sqlite3.connect(key, isolation_level=None, check_same_thread=False)
-            keeper.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the WAL
-            _keepers[key] = (pid, keeper)
-            while len(_keepers) > KEEPERS_KEPT:
-                old_pid, old = _keepers.popitem(last=False)[1]
-                if old_pid == pid:
-                    old.close()
-                else:
-                    _INHERITED.append(old)
-
-
-def _after_fork_in_child() -> None:
-    _INHERITED.append(dict(_keepers))  # never closed in this process
-    _keepers.clear()
-    global _keepers_lock
-    _keepers_lock = threading.Lock()  # the parent may have held it while forking
-
-
-os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def close_db(_error: BaseException | None = None) -> None:
