@@ -23,6 +23,7 @@ from . import (
     db,
     errors,
     figures,
+    page_urls,
     round_admin,
     rounds,
     security,
@@ -64,6 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(area.bp)
     app.register_blueprint(figures.bp)
     app.add_url_rule("/healthz", "healthz", healthz)
+    page_urls.init_app(app)  # after every blueprint and url_defaults
     app.jinja_env.filters.update(
         long_date=times.long_date,
         stamp=times.stamp,

@@ -167,12 +167,15 @@ MIGRATIONS: list[str] = [
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
-    """Open the database as several workers need it: WAL, busy timeout, foreign keys."""
+    """Open the database as several workers need it: busy timeout, foreign keys.
+
+    Only what lasts as long as the connection is set here, on every request: the busy timeout
+    (``sqlite3.connect``'s ``timeout`` is SQLite's busy timeout) and foreign keys. WAL is kept
+    in the database file itself, so ``migrate`` sets it once, when the database is created or
+    brought up to date (the app does on start); a PRAGMA on every connect was a third of it."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys=ON")
     return conn
 
@@ -192,6 +195,7 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 def migrate(conn: sqlite3.Connection) -> int:
     """Apply the migrations this database has not had yet, in order; return how many ran."""
     applied = 0
+    conn.execute("PRAGMA journal_mode=WAL")  # persistent: kept in the file for every connection
     with write(conn):
         done = conn.execute("PRAGMA user_version").fetchone()[0]
         for number, script in enumerate(MIGRATIONS[done:], start=done + 1):
@@ -292,7 +296,9 @@ def user_by_email(conn: sqlite3.Connection, email: str) -> dict[str, Any] | None
 
 
 def user_by_id(conn: sqlite3.Connection, user_id: int) -> dict[str, Any] | None:
-    return row(conn, "SELECT * FROM users WHERE id = ?", (user_id,))
+    """A plain cursor, not ``row``: every signed-in request reads its user with this."""
+    found = conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+    return dict(found) if found is not None else None
 
 
 def users(conn: sqlite3.Connection) -> list[dict[str, Any]]:

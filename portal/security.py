@@ -31,9 +31,16 @@ HEADERS = {
 }
 
 
+_LOWER = {name.lower(): (name, value) for name, value in HEADERS.items()}
+
+
 def add_headers(response: Response) -> Response:
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    """The headers above, except any the view set itself (one pass over the response's headers:
+    six ``setdefault`` calls each scanned them, on every response)."""
+    missing = dict(_LOWER)
+    for name, _value in response.headers:
+        missing.pop(name.lower(), None)
+    response.headers.extend(missing.values())
     if g.get("user") is not None:  # pages about a borough's returns are not for shared caches
         response.headers["Cache-Control"] = "no-store"
     return response

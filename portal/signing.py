@@ -2,7 +2,9 @@
 
 Flask builds a new signing serializer for the session on every request, and Flask-WTF signs the
 session's CSRF token afresh on every page; on a signed-in page that was more server time than the
-page's own reads. The serializer is made once per worker for each secret key, and the signed CSRF
+page's own reads. The serializer is made once per worker for each secret key, a session cookie is
+checked once per worker for each cookie (the cookie exactly as sent, with the keys that checked it;
+its age is still checked on every request), and the signed CSRF
 token once per worker for each session's own token (the cache is keyed by that secret token, so
 it only ever hands a session the signature of its own token). Tokens are still checked by
 Flask-WTF exactly as before; with ``WTF_CSRF_TIME_LIMIT`` set (tokens that age) nothing is cached.
@@ -10,16 +12,20 @@ Flask-WTF exactly as before; with ``WTF_CSRF_TIME_LIMIT`` set (tokens that age) 
 
 from __future__ import annotations
 
+import copy
+import time
 from collections import OrderedDict
 from typing import Any
 
-from flask import Flask, current_app, g, session
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request, current_app, g, session
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_wtf.csrf import generate_csrf
+from itsdangerous import BadSignature
 
 FIELD = "csrf_token"  # Flask-WTF's default field and session key, which the portal uses
 SIGNED_KEPT = 4096  # sessions whose signed token a worker remembers (oldest forgotten first)
 _signed: OrderedDict[tuple[Any, str], str] = OrderedDict()
+COOKIES_KEPT = 4096  # session cookies whose checked contents a worker remembers
 
 
 class SessionCookies(SecureCookieSessionInterface):
@@ -28,11 +34,44 @@ class SessionCookies(SecureCookieSessionInterface):
     def __init__(self) -> None:
         self._serializers: dict[tuple[Any, ...], Any] = {}
 
+        # (keys, cookie) -> (when it was signed, its contents), for cookies whose signature held
+        self._checked: OrderedDict[tuple[Any, ...], tuple[int, dict[str, Any]]] = OrderedDict()
+
+    def _keys(self, app: Flask) -> tuple[Any, ...]:
+        return (app.secret_key, *(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+
     def get_signing_serializer(self, app: Flask):  # type: ignore[no-untyped-def]
-        key = (app.secret_key, *(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        key = self._keys(app)
         if key not in self._serializers:
             self._serializers[key] = super().get_signing_serializer(app)
         return self._serializers[key]
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """Flask's, but a cookie's signature is checked and its contents decoded once per worker:
+        the same cookie with the same keys always checks the same way. Its age is not cached:
+        a cookie older than the session lifetime is refused on every request, as Flask does."""
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        key = (*self._keys(app), value)
+        found = self._checked.get(key)
+        if found is None:
+            try:
+                data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
+            except BadSignature:
+                return self.session_class()
+            found = (int(signed_at.timestamp()), data)
+            self._checked[key] = found
+            while len(self._checked) > COOKIES_KEPT:
+                self._checked.popitem(last=False)
+        age = int(time.time()) - found[0]
+        if age > max_age or age < 0:  # as itsdangerous' TimestampSigner refuses it
+            return self.session_class()
+        return self.session_class(copy.deepcopy(found[1]))  # a request may change its own copy
 
 
 def csrf_token() -> str:

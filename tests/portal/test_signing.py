@@ -62,3 +62,72 @@ def test_tokens_that_age_are_signed_afresh_each_time(tmp_path, monkeypatch):
     token = header_token(one)
     assert header_token(one) and not signing._signed  # nothing kept for tokens that age
     assert one.post("/sign-out", data={"csrf_token": token}).status_code == 302
+
+
+def test_an_old_session_cookie_is_refused_though_already_checked(tmp_path, monkeypatch):
+    """The worker remembers a cookie's checked contents, never that it was young enough."""
+    clock = [9e9 + 1]
+    monkeypatch.setattr("time.time", lambda: clock[0])
+    app = make_app(tmp_path)
+    app.config["SESSION_IDLE_MINUTES"] = 10**9  # only the cookie's own age is tested here
+    app.config["SESSION_MAX_HOURS"] = 10**9
+    cookie = as_sent(app, signed_in(app, 1))
+    assert cookie_only(app).get("/figures", headers=cookie).status_code == 200
+    clock[0] += app.permanent_session_lifetime.total_seconds() + 1
+    # sent as it was (a browser would have dropped it): refused, as Flask's own check did
+    assert cookie_only(app).get("/figures", headers=cookie).status_code == 302
+
+
+def as_sent(app, client) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    name = app.config["SESSION_COOKIE_NAME"]
+    return {"Cookie": f"{name}={client.get_cookie(name).value}"}
+
+
+def cookie_only(app):  # type: ignore[no-untyped-def]
+    """A client that sends only the cookies it is given."""
+    client = app.test_client(use_cookies=False)
+    client.environ_base["wsgi.url_scheme"] = "https"
+    return client
+
+
+def test_a_changed_session_cookie_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr("time.time", lambda: 9e9 + 1)
+    app = make_app(tmp_path)
+    one = signed_in(app, 1)
+    assert one.get("/figures").status_code == 200
+    name = app.config["SESSION_COOKIE_NAME"]
+    value = one.get_cookie(name).value
+    one.set_cookie(name, value[:-2] + ("AA" if value[-2:] != "AA" else "BB"), secure=True)
+    assert one.get("/figures").status_code == 302
+
+
+def test_a_deactivated_account_is_refused_after_its_pages_were_served(tmp_path, monkeypatch):
+    """Nothing a worker keeps (checked cookies, built figures pages) outlives a deactivation."""
+    monkeypatch.setattr("time.time", lambda: 9e9 + 1)
+    app = make_app(tmp_path)
+    one = signed_in(app, 1)
+    for _ in range(2):
+        assert one.get("/figures").status_code == 200
+    conn = db.connect(app.config["DATABASE"])
+    with db.write(conn):
+        conn.execute("UPDATE users SET active = 0 WHERE id = 1")
+    conn.close()
+    assert one.get("/figures").status_code == 302
+    assert signed_in(app, 2).get("/figures").status_code == 200  # another account is unaffected
+
+
+def test_each_request_gets_its_own_copy_of_a_remembered_session(tmp_path):
+    from flask import request
+
+    app = make_app(tmp_path)
+    client = signed_in(app, 1)
+    with client.session_transaction() as session:
+        session["_flashes"] = [("message", "kept")]
+    cookie = as_sent(app, client)
+    with app.test_request_context(headers=cookie):
+        first = app.session_interface.open_session(app, request)
+        first["user_id"] = 2
+        first["_flashes"].append(("message", "added"))
+    with app.test_request_context(headers=cookie):
+        again = app.session_interface.open_session(app, request)
+        assert again["user_id"] == 1 and again["_flashes"] == [("message", "kept")]
