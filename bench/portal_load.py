@@ -42,6 +42,8 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from portal_server import Portal, Session, children, officer, serve, submission_id
 
+from portal.demo import survey_answers
+
 SURVEY, SERVICE = "resident-survey", "service-data"
 PERIOD, SEED = "2025-26", 8
 LOCKED = "database is locked"
@@ -118,7 +120,10 @@ def run(portal: Portal, plans: dict[str, list[Upload]], kill: bool) -> tuple[lis
         for upload in plans[code]:
             answer = Answer(upload)
             try:
-                page, answer.seconds = session.upload(rid, upload.kind, upload.name, upload.data)
+                typed = survey_answers(code, PERIOD) if upload.kind == SURVEY else None
+                page, answer.seconds = session.upload(
+                    rid, upload.kind, upload.name, upload.data, typed
+                )
                 answer.status_code, answer.submission = page.status_code, submission_id(page)
                 answer.locked = LOCKED in page.text
                 if "This return was not accepted" in page.text:

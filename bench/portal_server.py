@@ -7,6 +7,7 @@ The same start as production and as the tests (``tests/portal/conftest.py``): ``
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import socket
@@ -117,11 +118,7 @@ class Session:
         self.http.cookies = LoopbackJar()
 
     def token(self, page: str) -> str:
-        form = self.http.get(self.base + page, timeout=300).text
-        found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)
-        if not found:
-            raise RuntimeError(f"{page} has no form with a CSRF token")
-        return found.group(1)
+        return csrf_token(self.http.get(self.base + page, timeout=300).text, page)
 
     def sign_in(self, email: str) -> None:
         data = {"csrf_token": self.token("/sign-in"), "email": email, "password": PASSWORD}
@@ -135,19 +132,37 @@ class Session:
         return int(found.group(1))
 
     def upload(
-        self, round_id: int, kind: str, name: str, data: bytes
+        self,
+        round_id: int,
+        kind: str,
+        name: str,
+        data: bytes,
+        answers: dict[str, str] | None = None,
     ) -> tuple[requests.Response, float]:
-        """Send a return as the upload form does and follow the answer to its report page.
+        """Send a return as the upload form does and follow the answer to its report page:
+        with the survey details the form has filled in, or ``answers``
+        (``portal.demo.survey_answers`` gives what an officer would type for a survey).
 
         Returns the report page and the seconds from sending the file to having that page (the
         form is fetched first, untimed, as a person has it open before choosing the file).
         """
-        fields = {"csrf_token": self.token("/upload"), "round_id": str(round_id), "type": kind}
+        form = self.http.get(self.base + "/upload", timeout=300).text
+        filled = re.findall(r'<input class="govuk-input[^"]*" id="[^"]+" name="([a-z_]+)" '
+                            r'type="text" value="([^"]*)"', form)  # fmt: skip
+        fields = {**{k: html.unescape(v) for k, v in filled}, **(answers or {})}
+        fields.update(csrf_token=csrf_token(form), round_id=str(round_id), type=kind)
         start = time.perf_counter()
         page = self.http.post(
             self.base + "/upload", data=fields, files={"file": (name, data)}, timeout=300
         )
         return page, time.perf_counter() - start
+
+
+def csrf_token(form: str, page: str = "/upload") -> str:
+    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)
+    if not found:
+        raise RuntimeError(f"{page} has no form with a CSRF token")
+    return found.group(1)
 
 
 def submission_id(response: requests.Response) -> int | None:

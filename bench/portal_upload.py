@@ -32,6 +32,8 @@ sys.path.insert(0, str(HERE))
 import people  # noqa: E402
 from portal_server import Session, officer, serve, submission_id  # noqa: E402
 
+from portal.demo import survey_answers  # noqa: E402
+
 ROWS = 10_000
 TYPE = "resident-survey"
 
@@ -64,9 +66,10 @@ def measure(data: Path, runs: int) -> dict[str, list[float]]:
         session = Session(portal.base)
         session.sign_in(officer(people.BOROUGH))
         rid = session.round_id()
+        answers = survey_answers(people.BOROUGH, people.PERIOD)
 
         def upload() -> float:
-            page, seconds = session.upload(rid, TYPE, path.name, content)
+            page, seconds = session.upload(rid, TYPE, path.name, content, answers)
             sid = submission_id(page)
             if page.status_code != 200 or sid is None or "not accepted" in page.text:
                 raise SystemExit(f"the portal did not accept the workbook: {page.status_code}")

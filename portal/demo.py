@@ -113,7 +113,7 @@ def _last_year(conn, files_root, standard, gla, officers, folder, survey_rows): 
 
 def _send(conn, files_root, round_, kind, user, path: Path) -> int:  # type: ignore[no-untyped-def]
     survey = submission_metadata.is_survey(kind, round_["standard_version"])
-    typed = _survey_answers(user["borough"], round_["period"]) if survey else {}
+    typed = survey_answers(user["borough"], round_["period"]) if survey else {}
     return intake.receive(
         conn,
         files_root,
@@ -127,7 +127,7 @@ def _send(conn, files_root, round_, kind, user, path: Path) -> int:  # type: ign
     )
 
 
-def _survey_answers(borough: str, period: str) -> dict[str, str]:
+def survey_answers(borough: str, period: str) -> dict[str, str]:
     """What an officer would type for the borough's survey return: the synthetic generator's
     adult population (what its weights add up to), and a plausible survey and fieldwork."""
     from validator import load_standard
