@@ -11,7 +11,9 @@ lock up front instead of failing when a read tries to upgrade after another work
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -218,20 +220,76 @@ def statements(script: str) -> Iterator[str]:
 
 
 def get_db() -> sqlite3.Connection:
-    """This request's connection, opened on first use and closed when the request ends."""
+    """This request's connection: the one this worker kept from its last request when it is
+    for the same database file, else a new one. Given back (not closed) when the request ends."""
     if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"])
+        g.db_key = _file_key(current_app.config["DATABASE"])
+        g.db = _take(current_app.config["DATABASE"], g.db_key)
     return g.db
 
 
 def close_db(_error: BaseException | None = None) -> None:
     conn = g.pop("db", None)
     if conn is not None:
+        _give_back(conn, g.pop("db_key", None))
+
+
+# The connection a worker keeps between requests. Opening one and reading SQLite's schema on
+# its first query, then closing it (the process's last connection checkpoints and deletes the
+# WAL file, which the next request makes again), was most of what a signed-in page cost.
+# SQLite's rule is that no connection may be open across a fork: a forked process inherits
+# SQLite's in-process record of the parent's locks, so a connection it opens itself would hold
+# locks that are not real. So the kept connection is closed before every fork (the figures'
+# recompute runs in a forked process that opens the database), and one kept by another process
+# (whatever forked this one) is never used. Kept per thread: a connection belongs to its thread.
+_kept = threading.local()
+_inherited: list[sqlite3.Connection] = []  # held, never closed, in a forked process
+
+
+def _take(path: str | Path, key: tuple | None) -> sqlite3.Connection:
+    kept, _kept.entry = getattr(_kept, "entry", None), None
+    if kept is not None:
+        if key is not None and kept[0] == key:
+            return kept[1]
+        if kept[0][0] == os.getpid():  # another database (a test's) or the file was replaced
+            kept[1].close()
+    return connect(path)
+
+
+def _give_back(conn: sqlite3.Connection, key: tuple | None) -> None:
+    if key is None:  # there was no file when it was opened
         conn.close()
+        return
+    if key[0] != os.getpid():  # opened before a fork: closing it here is what must not happen
+        _inherited.append(conn)
+        return
+    if conn.in_transaction:  # a request that failed part-way through a write
+        conn.execute("ROLLBACK")
+    _close_kept()
+    _kept.entry = (key, conn)
+
+
+def _file_key(path: str | Path) -> tuple[int, str, int, int] | None:
+    """This process and the file itself, so a database replaced at the same path is opened anew."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (os.getpid(), os.fspath(path), found.st_dev, found.st_ino)
+
+
+def _close_kept() -> None:
+    """Close this thread's kept connection (before a fork, and when another takes its place)."""
+    kept, _kept.entry = getattr(_kept, "entry", None), None
+    if kept is not None and kept[0][0] == os.getpid():
+        kept[1].close()
+
+
+os.register_at_fork(before=_close_kept)
 
 
 def init_app(app: Flask) -> None:
-    """Close connections after each request, run migrations on start, add ``init-db``."""
+    """Give connections back after each request, run migrations on start, add ``init-db``."""
     app.teardown_appcontext(close_db)
     app.cli.add_command(init_db_command)
     conn = connect(app.config["DATABASE"])
