@@ -23,7 +23,7 @@ import contextlib
 import datetime as dt
 import posixpath
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -231,12 +231,18 @@ def compiled_sheet(handle: BinaryIO, name: str) -> CompiledSheet | None:
 
 
 def open_compiled(
-    handle: BinaryIO, facts: ArchiveFacts, wanted: str | None, standard: Standard | None
+    handle: BinaryIO,
+    facts: ArchiveFacts,
+    wanted: str | None,
+    standard: Standard | None,
+    *,
+    before_read: Callable[[], None] | None = None,
 ) -> tuple[str, CompiledSheet] | None:
     """The sheet ``read_xlsx`` would choose, read by the compiled reader, with its name; None
     when it would be left to the streaming reader. ``facts`` must come from the archive checks
     of this very handle. ``early_open`` runs this on a second thread, so it loads nothing that
-    the workbook reader loads beyond calamine (no pyarrow, no numpy)."""
+    the workbook reader loads beyond calamine (no pyarrow, no numpy). ``before_read`` is called
+    just before calamine is asked for the sheet."""
     from ..standard import load_standard
     from .sheetchoice import choose_sheet
 
@@ -247,5 +253,7 @@ def open_compiled(
     scanned = facts.sheets.get(chosen.part)
     if scanned is None or not scanned.fits_compiled_reader():
         return None
+    if before_read is not None:
+        before_read()
     compiled = compiled_sheet(handle, chosen.name)
     return (chosen.name, compiled) if compiled is not None else None

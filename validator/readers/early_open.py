@@ -46,7 +46,8 @@ class Opened:
     sheet: str | None = None
     compiled: CompiledSheet | None = None
     checked: threading.Event = field(default_factory=threading.Event)
-    """Set once the archive checks are over (the compiled reader, if any, has begun)."""
+    """Set once the archive checks are over and the sheet is chosen, as the compiled reader
+    begins (or once the thread has ended)."""
     done: bool = False
     """The thread has finished with the handle (set and read under ``_lock``)."""
     abandoned: bool = False
@@ -94,9 +95,11 @@ def start(path: str | os.PathLike[str], sheet: str | None) -> None:
 
 def wait_for_checks(timeout: float = 5.0) -> None:
     """Wait (at most ``timeout`` seconds) until the archive checks of what ``start`` began are
-    over. They hold Python's lock, the compiled reader after them does not: imports made
-    meanwhile on this thread would only slow them and hold back the compiled reader, and made
-    once it runs they cost no time."""
+    over and the compiled reader has begun. The checks, and choosing the sheet after them, hold
+    Python's lock, the compiled reader does not: imports made meanwhile on this thread would only
+    slow them and hold back the compiled reader (each of the many short steps of choosing the
+    sheet can wait a whole switch interval, 5 ms, for the lock), and made once it runs they cost
+    no time."""
     with _lock:
         started = [opened for opened, _ in _started.values()]
     for opened in started:
@@ -164,14 +167,14 @@ def _work(opened: Opened) -> None:
         return
     except Exception:  # anything else: read_xlsx reads the file as usual and says what it is
         return
-    finally:
-        opened.checked.set()
     if opened.facts.kind != "xlsx":
         return
     from .calamine_reader import open_compiled
 
-    try:
-        found = open_compiled(opened.handle, opened.facts, opened.wanted, None)
+    try:  # ``checked`` is set when the compiled reader begins (``_run`` sets it otherwise)
+        found = open_compiled(
+            opened.handle, opened.facts, opened.wanted, None, before_read=opened.checked.set
+        )
     except Exception:  # e.g. no such sheet: read_xlsx chooses again and says so
         found = None
     if found is not None:
