@@ -7,6 +7,7 @@ The same start as production and as the tests (``tests/portal/conftest.py``): ``
 
 from __future__ import annotations
 
+import fcntl
 import html
 import os
 import re
@@ -55,7 +56,9 @@ class Portal:
 def serve(workers: int, survey_rows: int = 40, options: tuple[str, ...] = ()) -> Iterator[Portal]:
     """Seed a portal in a temporary folder and serve it with ``workers`` gunicorn workers
     (``options``: more gunicorn command-line settings, over ``gunicorn.conf.py``'s)."""
-    with tempfile.TemporaryDirectory(prefix="lsids-bench-portal-") as tmp:
+    # a stray file of a recompute that outlived the wait below is no reason to lose the run
+    folder = tempfile.TemporaryDirectory(prefix="lsids-bench-portal-", ignore_cleanup_errors=True)
+    with folder as tmp:
         var = Path(tmp)
         env = {
             **os.environ,
@@ -85,6 +88,27 @@ def serve(workers: int, survey_rows: int = 40, options: tuple[str, ...] = ()) ->
             finally:
                 server.terminate()
                 server.wait(timeout=60)
+                _wait_for_recomputes(Path(env["PORTAL_DATABASE"]))
+
+
+def _wait_for_recomputes(database: Path, seconds: float = 120) -> None:
+    """Wait until no recompute of the figures holds or queues on their lock file: they run
+    detached from the workers, outlive gunicorn, and would otherwise write into the folder
+    while it is removed, and take CPU from the next measurement."""
+    lock_path = database.with_suffix(".figures.lock")
+    if not lock_path.exists():
+        return
+    deadline, free_in_a_row = time.monotonic() + seconds, 0
+    with lock_path.open("a") as lock:
+        while free_in_a_row < 3 and time.monotonic() < deadline:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                free_in_a_row = 0
+            else:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+                free_in_a_row += 1
+            time.sleep(0.2)
 
 
 def _wait(portal: Portal) -> None:
