@@ -247,12 +247,11 @@ _inherited: list[sqlite3.Connection] = []  # held, never closed, in a forked pro
 
 
 def _take(path: str | Path, key: tuple | None) -> sqlite3.Connection:
-    kept, _kept.entry = getattr(_kept, "entry", None), None
-    if kept is not None:
-        if key is not None and kept[0] == key:
-            return kept[1]
-        if kept[0][0] == os.getpid():  # another database (a test's) or the file was replaced
-            kept[1].close()
+    kept = getattr(_kept, "entry", None)
+    if kept is not None and key is not None and kept[0] == key:
+        _kept.entry = None
+        return kept[1]
+    _close_kept()  # for another database (a test's), or the file was replaced
     return connect(path)
 
 
