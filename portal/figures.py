@@ -83,8 +83,9 @@ def _choice(measure_id: str) -> tuple[list[str], str, list, tuple[str, str]]:
         ("menu", measure_id),
         lambda: (figures_store.periods(db.get_db(), measure_id), _groups(measure_id)),
     )
-    period = request.args.get("period") or (periods[-1] if periods else "")
-    asked = tuple(request.args.get("group", "total:total").split(":", 1))
+    args = request.args
+    period = args.get("period") or (periods[-1] if periods else "")
+    asked = tuple(args.get("group", "total:total").split(":", 1))
     group = asked if any(g[:2] == asked for g in groups) else TOTAL
     if periods and period not in periods:
         abort(404)
@@ -201,9 +202,10 @@ def _base(row: dict[str, Any] | None, measure) -> str:  # type: ignore[no-untype
 def _cached(key: tuple, make: Callable[[], Any]) -> Any:
     """What ``make`` gives, made once per worker for each build of the figures (the key holds
     the build's time and sources, so a recompute in any worker retires every older entry)."""
-    if "figures_build" not in g:  # read once per request, however many parts a page caches
-        g.figures_build = figures_store.build_key(db.get_db())
-    key = (*key, g.figures_build)
+    state = g._get_current_object()
+    if "figures_build" not in state:  # read once per request, however many parts a page caches
+        state.figures_build = figures_store.build_key(db.get_db())
+    key = (*key, state.figures_build)
     found = _CACHE.get(key)
     if found is None:
         found = make()

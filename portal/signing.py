@@ -76,15 +76,16 @@ class SessionCookies(SecureCookieSessionInterface):
 
 def csrf_token() -> str:
     """Flask-WTF's ``csrf_token()`` for templates, signed once per worker for each session."""
-    config = current_app.config
+    app = current_app._get_current_object()  # each proxy looked up once: a microsecond a use
+    config, state, cookie = app.config, g._get_current_object(), session._get_current_object()
     if (
         config.get("WTF_CSRF_TIME_LIMIT") is not None
         or config.get("WTF_CSRF_FIELD_NAME", FIELD) != FIELD
-        or FIELD in g
-        or FIELD not in session
+        or FIELD in state
+        or FIELD not in cookie
     ):
         return generate_csrf()  # the first token of a session, or settings this does not cover
-    key = (config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, session[FIELD])
+    key = (config.get("WTF_CSRF_SECRET_KEY") or app.secret_key, cookie[FIELD])
     token = _signed.get(key)
     if token is None:
         token = generate_csrf()
@@ -92,7 +93,7 @@ def csrf_token() -> str:
         while len(_signed) > SIGNED_KEPT:
             _signed.popitem(last=False)
     else:
-        setattr(g, FIELD, token)  # as generate_csrf leaves it, for any form on the same page
+        setattr(state, FIELD, token)  # as generate_csrf leaves it, for any form on the same page
     return token
 
 
