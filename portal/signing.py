@@ -17,8 +17,8 @@ import time
 from collections import OrderedDict
 from typing import Any
 
-from flask import Flask, Request, current_app, g, session
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask import Flask, Request, Response, current_app, g, session
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature
 
@@ -71,20 +71,43 @@ class SessionCookies(SecureCookieSessionInterface):
         age = int(time.time()) - found[0]
         if age > max_age or age < 0:  # as itsdangerous' TimestampSigner refuses it
             return self.session_class()
-        return self.session_class(copy.deepcopy(found[1]))  # a request may change its own copy
+        return self.session_class(_own_copy(found[1]))  # a request may change its own copy
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Flask's. Its most common case, a session read and not changed, only adds "Vary:
+        Cookie"; that is done here without parsing a Vary header the response does not have."""
+        if session and session.accessed and not self.should_set_cookie(app, session):
+            if "Vary" in response.headers:
+                response.vary.add("Cookie")
+            else:
+                response.headers["Vary"] = "Cookie"
+            return
+        super().save_session(app, session, response)
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _own_copy(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a session's contents the request may change: a plain copy when every value is a
+    plain one (a signed-in session's are: ids, times, the CSRF token), else a deep one."""
+    if all(type(value) in _PLAIN for value in data.values()):
+        return dict(data)
+    return copy.deepcopy(data)
 
 
 def csrf_token() -> str:
     """Flask-WTF's ``csrf_token()`` for templates, signed once per worker for each session."""
-    config = current_app.config
+    app = current_app._get_current_object()  # each proxy looked up once: a microsecond a use
+    config, state, cookie = app.config, g._get_current_object(), session._get_current_object()
     if (
         config.get("WTF_CSRF_TIME_LIMIT") is not None
         or config.get("WTF_CSRF_FIELD_NAME", FIELD) != FIELD
-        or FIELD in g
-        or FIELD not in session
+        or FIELD in state
+        or FIELD not in cookie
     ):
         return generate_csrf()  # the first token of a session, or settings this does not cover
-    key = (config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, session[FIELD])
+    key = (config.get("WTF_CSRF_SECRET_KEY") or app.secret_key, cookie[FIELD])
     token = _signed.get(key)
     if token is None:
         token = generate_csrf()
@@ -92,7 +115,7 @@ def csrf_token() -> str:
         while len(_signed) > SIGNED_KEPT:
             _signed.popitem(last=False)
     else:
-        setattr(g, FIELD, token)  # as generate_csrf leaves it, for any form on the same page
+        setattr(state, FIELD, token)  # as generate_csrf leaves it, for any form on the same page
     return token
 
 

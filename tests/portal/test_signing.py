@@ -131,3 +131,27 @@ def test_each_request_gets_its_own_copy_of_a_remembered_session(tmp_path):
     with app.test_request_context(headers=cookie):
         again = app.session_interface.open_session(app, request)
         assert again["user_id"] == 1 and again["_flashes"] == [("message", "kept")]
+
+
+def test_a_session_read_and_not_changed_only_adds_vary_cookie(tmp_path, monkeypatch):
+    from flask import Response, request
+
+    monkeypatch.setattr("time.time", lambda: 9e9 + 1)  # the session made below is fresh
+    app = make_app(tmp_path)
+    client = signed_in(app, 1)
+    client.get("/figures")  # the session's first page gives it its CSRF token
+    page = client.get("/figures")
+    assert page.headers.getlist("Vary") == ["Cookie"]
+    assert "Set-Cookie" not in page.headers  # last seen is less than a minute old
+    cookie = as_sent(app, client)
+    with app.test_request_context(headers=cookie):
+        session = app.session_interface.open_session(app, request)
+        session.accessed = True  # as reading it through the request context marks it
+        assert session["user_id"] == 1
+        varied = Response("", headers={"Vary": "Accept-Encoding"})
+        app.session_interface.save_session(app, session, varied)
+        assert varied.headers.getlist("Vary") == ["Accept-Encoding, Cookie"]
+        session["user_id"] = 2  # changed: the cookie is signed and sent again, as Flask does
+        changed = Response("")
+        app.session_interface.save_session(app, session, changed)
+        assert changed.headers["Vary"] == "Cookie" and "Set-Cookie" in changed.headers
