@@ -237,12 +237,13 @@ def open_compiled(
     standard: Standard | None,
     *,
     before_read: Callable[[], None] | None = None,
-) -> tuple[str, CompiledSheet] | None:
+    plain: Callable[[BinaryIO, SheetEntry, Any, dt.datetime], Any] | None = None,
+) -> tuple[str, Any] | None:
     """The sheet ``read_xlsx`` would choose, read by the compiled reader, with its name; None
     when it would be left to the streaming reader. ``facts`` must come from the archive checks
-    of this very handle. ``early_open`` runs this on a second thread, so it loads nothing that
-    the workbook reader loads beyond calamine (no pyarrow, no numpy). ``before_read`` is called
-    just before calamine is asked for the sheet."""
+    of this very handle. ``early_open`` runs this on a second thread. ``before_read`` is called
+    just before the sheet is read; ``plain`` (``plainsheet.plain_sheet``), when given, is asked
+    first, and calamine only when it returns None."""
     from ..standard import load_standard
     from .sheetchoice import choose_sheet
 
@@ -255,5 +256,7 @@ def open_compiled(
         return None
     if before_read is not None:
         before_read()
-    compiled = compiled_sheet(handle, chosen.name)
+    compiled = plain(handle, chosen, scanned, listed[1]) if plain is not None else None
+    if compiled is None:
+        compiled = compiled_sheet(handle, chosen.name)
     return (chosen.name, compiled) if compiled is not None else None

@@ -170,10 +170,16 @@ def _work(opened: Opened) -> None:
     if opened.facts.kind != "xlsx":
         return
     from .calamine_reader import open_compiled
+    from .plainsheet import plain_sheet
 
-    try:  # ``checked`` is set when the compiled reader begins (``_run`` sets it otherwise)
+    try:  # ``checked`` is set when the sheet's reading begins (``_run`` sets it otherwise)
         found = open_compiled(
-            opened.handle, opened.facts, opened.wanted, None, before_read=opened.checked.set
+            opened.handle,
+            opened.facts,
+            opened.wanted,
+            None,
+            before_read=opened.checked.set,
+            plain=plain_sheet,
         )
     except Exception:  # e.g. no such sheet: read_xlsx chooses again and says so
         found = None

@@ -5,8 +5,8 @@ place and holding a number, a shared string or a boolean. For such a sheet calam
 typed Python value a cell, made text again a column at a time — is mostly spent making objects
 that are thrown away. Here the sheet's bytes are cut up with numpy instead: where each tag starts,
 what kind it is, each cell's place, style, type and value, all at once for the whole sheet; the
-texts are the shared strings, the numbers' own digits (when they read as ``workbook._number_text``
-would give them) and a few made in Python (numbers written otherwise, ISO dates, TRUE/FALSE).
+texts are the shared strings, the numbers' own digits (when they read as ``number_text`` would
+give them) and a few made in Python (numbers written otherwise, ISO dates, TRUE/FALSE).
 What comes out is one Arrow text array and a grid of indices into it, row by column, from which
 the reader takes its rows and its chunks' columns (``PlainSheet``).
 
@@ -30,8 +30,10 @@ The archive checks (``archive``) must have passed for the file before any of thi
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import zipfile
+from decimal import Decimal
 from typing import BinaryIO
 
 import numpy as np
@@ -41,6 +43,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .calamine_reader import WINDOWS_EPOCH, SheetEntry
 from .sheetscan import SheetFacts
+from .table import MAX_COLUMNS
 
 MAX_PLAIN_BYTES = 32 * 1024 * 1024
 """The largest sheet part read here (a bigger one is read by calamine, which holds less)."""
@@ -68,7 +71,12 @@ _ALLOWED_PAIR = _ALLOWED.ravel()
 _KIND_OF_PAIR = np.zeros(1 << 16, np.uint8)
 """A tag's kind by the two bytes after its "<"."""
 for _pair, _kind in {
-    b"c ": _CELL, b"v>": _VALUE, b"/c": _CELL_END, b"/v": _VALUE_END, b"ro": _ROW, b"/r": _ROW_END
+    b"c ": _CELL,
+    b"v>": _VALUE,
+    b"/c": _CELL_END,
+    b"/v": _VALUE_END,
+    b"ro": _ROW,
+    b"/r": _ROW_END,
 }.items():
     _KIND_OF_PAIR[_pair[0] << 8 | _pair[1]] = _kind
 _FIXED_LENGTH = np.zeros(9, np.int32)
@@ -191,10 +199,12 @@ class PlainBlock:
 
     def columns(self, width: int) -> list[pa.Array] | None:
         """The block's first ``width`` columns as text, as ``_CompiledSheetReader._plain_chunk``
-        makes them from calamine's rows: None when some column has a value past ``width`` or
-        every column has a blank (a row may be blank)."""
+        makes them from calamine's rows: None when the rows reach past the last column, some
+        column has a value past ``width`` or every column has a blank (a row may be blank)."""
         sheet = self._sheet
         grid = sheet.grid[self._start : self._stop]
+        if grid.shape[1] > MAX_COLUMNS:
+            return None
         blank = grid == sheet.blank
         if blank.any(axis=0).all():
             return None
@@ -544,7 +554,7 @@ def _assemble(
 
 
 def _as_written(window: np.ndarray, inside: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Whether each number's text is what ``_number_text`` gives for it: ``-?(0|[1-9]\\d*)``
+    """Whether each number's text is what ``number_text`` gives for it: ``-?(0|[1-9]\\d*)``
     and, if a fraction follows, ``\\.\\d*[1-9]``, fifteen digits at most, and not ``-0``."""
     negative = window[:, 0] == 45
     first = np.where(negative, window[:, 1], window[:, 0])
@@ -564,16 +574,25 @@ def _as_written(window: np.ndarray, inside: np.ndarray, lengths: np.ndarray) -> 
     return ok
 
 
-def _number_texts(padded: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> list[str] | None:
-    """Numbers not written as ``_number_text`` gives them, made text one by one."""
-    from .workbook import _number_text
+def number_text(value: float) -> str:
+    """Fifteen significant digits, as Excel shows them, so 812.4000000000001 reads 812.4 (how
+    every reader shows a number; here because the plain reader writes most of them itself)."""
+    if not math.isfinite(value):
+        return str(value)
+    text = format(value, ".15g")
+    if "e" in text:
+        text = format(Decimal(text), "f")
+    return "0" if text == "-0" else text
 
+
+def _number_texts(padded: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> list[str] | None:
+    """Numbers not written as ``number_text`` gives them, made text one by one."""
     out = []
     for start, length in zip(starts.tolist(), lengths.tolist(), strict=True):
         text = padded[start : start + length].tobytes().decode("ascii")
         if not _NUMBER.fullmatch(text):
             return None
-        out.append(_number_text(float(text)))
+        out.append(number_text(float(text)))
     return out
 
 
@@ -592,10 +611,9 @@ def _shared_strings(part: bytes) -> pa.Array | None:
         return None
     if b"\r" in part[found.end() :] or b"_x" in part or b"rPh" in part:
         return None  # line ends calamine keeps as written, escapes, phonetic runs
-    head = part[:200].lower()
-    if head.startswith(b"<?xml") and b"encoding" in head.split(b"?>")[0]:
-        if not re.search(rb'encoding=["\']utf-8["\']', head.split(b"?>")[0]):
-            return None
+    declaration = part[:200].lower().split(b"?>")[0] if part.startswith(b"<?xml") else b""
+    if b"encoding" in declaration and not re.search(rb"encoding=[\"']utf-8[\"']", declaration):
+        return None
     close = part.rfind(b"</sst>")
     if close > found.end():
         body = part[found.end() : close]
