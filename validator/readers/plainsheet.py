@@ -41,7 +41,7 @@ import pyarrow as pa
 from defusedxml import ElementTree
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .calamine_reader import WINDOWS_EPOCH, SheetEntry
+from .calamine_reader import WINDOWS_EPOCH, SheetEntry, _relations
 from .sheetscan import SheetFacts
 from .table import MAX_COLUMNS
 
@@ -123,7 +123,7 @@ DATE_FORMATS = frozenset(
 """Custom formats calamine reads a number in as a date (checked in tests/readers)."""
 _DATE_IDS = frozenset({14})
 _NUMBER_IDS = frozenset({*range(0, 14), *range(37, 45), 48, 49})
-_NUMBER_FORMAT = re.compile(r'[0#?.,%;\-+ ()@]*|General|0\.0+E\+0+|#,##0\.0+|"[^"a-zA-Z]*"')
+_NUMBER_FORMAT = re.compile(r'(?:General|[0#?.,%;\-+ ()@]|"[^"a-zA-Z]*"|E[+-])*')
 
 
 class PlainSheet:
@@ -237,10 +237,12 @@ def plain_sheet(
             if info.file_size > MAX_PLAIN_BYTES:
                 return None
             names = set(archive.namelist())
+            if not _usual_parts(archive, names):
+                return None
             data = archive.read(info)
             shared = archive.read(_SHARED) if _SHARED in names else None
             styles = archive.read(_STYLES) if _STYLES in names else None
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, ElementTree.ParseError):
         return None
     finally:
         handle.seek(0)
@@ -248,6 +250,19 @@ def plain_sheet(
         return read_plain(data, shared, styles)
     except (ElementTree.ParseError, ValueError, IndexError, UnicodeDecodeError, pa.ArrowInvalid):
         return None
+
+
+def _usual_parts(archive: zipfile.ZipFile, names: set[str]) -> bool:
+    """Whether the shared strings and styles are where calamine looks for them, and only there
+    (the workbook's relationships name no other part for them, no other case of their names)."""
+    if "xl/_rels/workbook.xml.rels" not in names:
+        return False
+    for kind, target in _relations(archive, "xl/_rels/workbook.xml.rels", "xl").values():
+        for suffix, part in (("/sharedStrings", _SHARED), ("/styles", _STYLES)):
+            if kind.endswith(suffix) and target != part:
+                return False
+    lowered = {name.lower(): name for name in names}
+    return all(lowered.get(part.lower(), part) == part for part in (_SHARED, _STYLES))
 
 
 def read_plain(data: bytes, shared: bytes | None, styles: bytes | None) -> PlainSheet | None:
@@ -619,7 +634,7 @@ def _shared_strings(part: bytes) -> pa.Array | None:
         body = part[found.end() : close]
         if not body:
             return pa.array([], pa.string())
-        if re.fullmatch(rb"(?:<si><t>[^<&]*</t></si>)*", body):
+        if re.fullmatch(rb"(?:<si><t>[^<&]*</t></si>)*", body) and not _EDGE.search(body):
             items = body[len(b"<si><t>") : -len(b"</t></si>")].split(b"</t></si><si><t>")
             return pa.array(items, pa.binary()).cast(pa.string())
     root = ElementTree.fromstring(part)
@@ -632,17 +647,32 @@ def _shared_strings(part: bytes) -> pa.Array | None:
         parts = []
         for child in item:
             if child.tag == f"{_MAIN}t":
-                parts.append(child.text or "")
+                parts.append(_t_text(child))
             elif child.tag == f"{_MAIN}r":
                 for run in child:
                     if run.tag == f"{_MAIN}t":
-                        parts.append(run.text or "")
+                        parts.append(_t_text(run))
                     elif run.tag != f"{_MAIN}rPr":
                         return None
             else:
                 return None
         texts.append("".join(parts))
     return pa.array(texts, pa.string())
+
+
+def _t_text(element: ElementTree.Element) -> str:
+    """A ``<t>``'s text as calamine gives it: white space trimmed unless it is to be kept."""
+    text = element.text or ""
+    if element.get(_XML_SPACE) == "preserve":
+        return text
+    return text.strip(_XML_WHITE_SPACE)
+
+
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_XML_WHITE_SPACE = " \t\n\r"
+"""What calamine trims from a ``<t>`` (XML's white space only: not a no-break space)."""
+_EDGE = re.compile(rb"<t>[ \t\n\r]|[ \t\n\r]</t>")
+"""A text beginning or ending with white space: read the slow way, which trims it."""
 
 
 def _number_formats(part: bytes | None) -> list[int] | None:
