@@ -338,3 +338,22 @@ def test_calamine_reads_a_number_in_each_number_format_read_here_as_a_number(tmp
     value = _calamine_value(tmp_path, code, "45000.5")
     assert isinstance(value, float)
     assert value == 45000.5
+
+
+def test_styles_of_one_to_four_digits_read_the_same_both_ways(tmp_path, plain_reads, by_calamine):
+    formats: list[int | str] = [0] * 1_200
+    formats[7] = formats[999] = formats[1_000] = 14
+    formats[1_150] = "dd/mm/yyyy"
+    sheet = Sheet()
+    sheet.row(1, HEADINGS[:6])
+    for number in range(2, 12):
+        sheet.row(
+            number,
+            [f"R{number}", ("45000", 7), ("45001", 999), ("45002", 1_000), ("45003", 1_150),
+             ("1.5", 1_001)],
+        )  # fmt: skip
+    path = sheet.save(tmp_path / "styles.xlsx", formats)
+    read = read_whole(path)
+    assert plain_reads == ["resident-survey"]
+    assert read == by_calamine(path)
+    assert read[3][0][1:] == ("R2", "2023-03-15", "2023-03-16", "2023-03-17", "2023-03-18", "1.5")

@@ -1,4 +1,5 @@
-"""The compiled reader's door: python-calamine (Rust) reads a sheet's cells, and nothing else does.
+"""The compiled reader's door: python-calamine (Rust) reads a sheet's cells, unless the sheet is
+plain enough for ``plainsheet`` to read exactly (``open_compiled`` asks it first when told to).
 
 calamine reads a whole sheet in one call, at compiled speed, into one dense block from its first
 cell to its last, and gives each cell a typed value (text, number, boolean, date, time, duration).

@@ -375,27 +375,38 @@ def _cells(
     rows, count = _leading_number(digits)
     if ((count < 1) | (count > 7)).any() or ((digits & np.uint64(0xFF)) == 48).any():
         return None  # no digits, too many, or a leading zero
-    position = tags + after + count
-    if (np.take(padded, position) != 34).any():  # '"'
+    if (((digits >> (count * 8).astype(np.uint64)) & _BYTE) != 34).any():  # '"'
         return None
-    position += 1
-    rest = _word_at(padded, position)
-    is_style = (rest & _FOUR_BYTES) == _STYLE_START
-    number, count = _leading_number(_word_at(padded, position + 4))
-    count[~is_style] = 1
-    if ((count > 6) | (count < 1)).any():
+    position = tags + after + count + 1
+    # the rest of the tag: [ s="N"][ t="X"] then ">" or "/>", 16 bytes for a style up to 999
+    rest = sliding_window_view(padded, 16)[position].view("<u8")
+    is_style = (rest[:, 0] & _FOUR_BYTES) == _STYLE_START
+    style, count = _leading_number(rest[:, 0] >> np.uint64(32))
+    style[~is_style] = -1
+    count[~is_style] = 0
+    quote = (rest[:, 0] >> ((4 + count) * 8).astype(np.uint64)) & _BYTE
+    if (is_style & ((count < 1) | ((count < 4) & (quote != 34)))).any():
         return None
-    moved = np.where(is_style, position + 4 + count, position)
-    if (np.take(padded, moved[is_style]) != 34).any():
-        return None
-    style = np.where(is_style, number, -1)
-    position = np.where(is_style, moved + 1, position)
-    rest = np.where(is_style, _word_at(padded, position), rest)
-    is_type = ((rest & _FOUR_BYTES) == _TYPE_START) & (((rest >> np.uint64(40)) & _BYTE) == 34)
-    kind = np.where(is_type, (rest >> np.uint64(32)) & _BYTE, 0).astype(np.uint8)
+    skip = np.where(is_style, 5 + count, 0)  # to the type, within the 16 bytes read
+    shift = (skip * 8).astype(np.uint64)
+    after_style = np.where(
+        skip == 0, rest[:, 0], (rest[:, 0] >> shift) | (rest[:, 1] << (np.uint64(64) - shift))
+    )
+    long = np.flatnonzero(is_style & (count == 4))  # a style of 1,000 or more: read apart
+    if len(long):
+        number, digits = _leading_number(_word_at(padded, position[long] + 4))
+        if ((digits > 6) | (np.take(padded, position[long] + 4 + digits) != 34)).any():
+            return None
+        style[long] = number
+        skip[long] = 5 + digits
+        after_style[long] = _word_at(padded, position[long] + skip[long])
+    is_type = ((after_style & _FOUR_BYTES) == _TYPE_START) & (
+        ((after_style >> np.uint64(40)) & _BYTE) == 34
+    )
+    kind = np.where(is_type, (after_style >> np.uint64(32)) & _BYTE, 0).astype(np.uint8)
+    position += skip + np.where(is_type, 6, 0)
     if not _KNOWN_TYPE[kind].all():
         return None
-    position += np.where(is_type, 6, 0).astype(position.dtype)
     if (position + 1 + empty != ends).any():  # ">" or "/>" ends the tag
         return None
     return rows, columns, style, kind

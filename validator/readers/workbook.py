@@ -2,16 +2,21 @@
 sees.
 
 The archive is checked first (``archive``), so no parser ever sees a zip bomb or an XML entity;
-the same pass notes what the compiled reader cannot tell (``sheetscan``). Then one of two readers:
+the same pass notes what the compiled reader cannot tell (``sheetscan``). Then one of three readers:
 
-- the compiled reader (python-calamine, through ``calamine_reader``), for every sheet it can read
-  safely: one whose cells all name their place and whose block from first to last cell is bounded
-  (``sheetscan.DENSE_CELL_LIMIT``) — the returns people send;
+- the plain reader (``plainsheet``), for a plain sheet as Excel saves one — rows of cells naming
+  their place, holding numbers, shared strings and booleans, 1900 dates, at most 32 MB of XML —
+  which cuts the sheet's XML up with numpy straight into Arrow text, no Python object a cell;
+- the compiled reader (python-calamine, through ``calamine_reader``), for every other sheet it
+  can read safely: one whose cells all name their place and whose block from first to last cell
+  is bounded (``sheetscan.DENSE_CELL_LIMIT``) — the returns people send;
 - otherwise openpyxl's own streaming sheet parser (through ``openpyxl_private``), which reads only
   the rows the file really holds — a used range that claims the whole sheet costs nothing — so a
   huge or odd sheet never sits in memory at once. It also words any file calamine cannot read.
 
-Both give the same ``Table``: the same rows, texts, issues and notes, in chunks.
+All give the same ``Table``: the same rows, texts, issues and notes, in chunks. The plain reader
+and calamine share ``_CompiledSheetReader``, the plain reader's blocks of rows made chunks from
+its own columns.
 
 An OpenDocument spreadsheet (``.ods``, LibreOffice's own format) and an old-style Excel workbook
 (``.xls``) are told by their bytes and read by the compiled reader alone, after the same kind of
