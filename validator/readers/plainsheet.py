@@ -41,6 +41,8 @@ import pyarrow as pa
 from defusedxml import ElementTree
 from numpy.lib.stride_tricks import sliding_window_view
 
+from ..arrow import from_numpy, pc
+from ..arrow import texts as arrow_texts
 from .calamine_reader import WINDOWS_EPOCH, SheetEntry, _relations
 from .sheetscan import SheetFacts
 from .table import MAX_COLUMNS
@@ -211,9 +213,12 @@ class PlainBlock:
         if not blank[:, width:].all():
             return None
         texts = sheet.texts
-        arrays = [texts.take(grid[:, column]) for column in range(min(width, grid.shape[1]))]
+        arrays = [
+            pc.take(texts, from_numpy(grid[:, column]))
+            for column in range(min(width, grid.shape[1]))
+        ]
         if grid.shape[1] < width:
-            empty = pa.array([""] * len(grid), type=pa.string())
+            empty = arrow_texts([""] * len(grid))
             arrays.extend([empty] * (width - grid.shape[1]))
         return arrays
 
@@ -221,7 +226,7 @@ class PlainBlock:
 def _python_rows(sheet: PlainSheet, start: int, stop: int) -> list[list[str]]:
     grid = sheet.grid[start:stop]
     width = grid.shape[1]
-    flat = sheet.texts.take(grid.ravel()).to_pylist()
+    flat = pc.take(sheet.texts, from_numpy(grid.ravel())).to_pylist()
     return [flat[i : i + width] for i in range(0, len(flat), width)]
 
 
@@ -517,7 +522,7 @@ def _assemble(
         if (lengths[is_bool] != 1).any() or not np.isin(first, (48, 49)).all():
             return None
         index[is_bool] = base + (first == 49)
-        pieces.append(pa.array(["FALSE", "TRUE"], pa.string()))
+        pieces.append(arrow_texts(["FALSE", "TRUE"]))
         base += 2
     # numbers
     if is_number.any():
@@ -541,11 +546,9 @@ def _assemble(
                 return None
             if ((serial < _FIRST_SERIAL) | (serial > _LAST_SERIAL)).any():
                 return None
-            days = (serial - _UNIX_SERIAL).astype(np.int32)
-            day_array = pa.Array.from_buffers(pa.date32(), len(days), [None, pa.py_buffer(days)])
-            number_index[dates] = base + np.arange(len(days))
-            pieces.append(day_array.cast(pa.string()))
-            base += len(days)
+            number_index[dates] = base + np.arange(len(serial))
+            pieces.append(_iso_dates(serial))
+            base += len(serial)
         numbers = ~dates
         if numbers.any():
             if (number_lengths[numbers] > _VALUE_BYTES).any():
@@ -563,10 +566,10 @@ def _assemble(
                 if made is None:
                     return None
                 number_index[others] = base + np.arange(len(made))
-                pieces.append(pa.array(made, pa.string()))
+                pieces.append(arrow_texts(made))
                 base += len(made)
         index[is_number] = number_index
-    pieces.append(pa.array([""], pa.string()))
+    pieces.append(arrow_texts([""]))
     blank = base
     texts = pa.concat_arrays(pieces)
     # a text that is empty is a blank cell
@@ -622,6 +625,32 @@ def _number_texts(padded: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -
     return out
 
 
+def _iso_dates(serial: np.ndarray) -> pa.Array:
+    """Day serials of the 1900 date system (from 1900-03-01) as ``YYYY-MM-DD`` text, worked out
+    with numpy (the civil calendar from a day count, as in Howard Hinnant's ``civil_from_days``):
+    Arrow's cast would load ``pyarrow.compute`` (see ``validator.arrow``), 100 ms or more on
+    the second thread, where the command line's own imports would wait for it."""
+    days = serial.astype(np.int64) - _UNIX_SERIAL + 719_468  # days from 0000-03-01
+    era = days // 146_097
+    day_of_era = days - era * 146_097
+    year_of_era = (
+        day_of_era - day_of_era // 1_460 + day_of_era // 36_524 - day_of_era // 146_096
+    ) // 365
+    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    shifted_month = (5 * day_of_year + 2) // 153
+    day = day_of_year - (153 * shifted_month + 2) // 5 + 1
+    month = np.where(shifted_month < 10, shifted_month + 3, shifted_month - 9)
+    year = year_of_era + era * 400 + (month <= 2)
+    text = np.empty((len(serial), 10), np.uint8)
+    for column, (value, place) in enumerate(
+        [(year, 1000), (year, 100), (year, 10), (year, 1), (None, 0), (month, 10), (month, 1),
+         (None, 0), (day, 10), (day, 1)]
+    ):  # fmt: skip
+        text[:, column] = 45 if value is None else 48 + (value // place) % 10
+    offsets = np.arange(0, 10 * len(serial) + 1, 10, dtype=np.int32)
+    return pa.StringArray.from_buffers(len(serial), pa.py_buffer(offsets), pa.py_buffer(text))
+
+
 _FIRST_SERIAL = 61
 """1900-03-01: before it the 1900 date system counts a day that never was (1900-02-29)."""
 _LAST_SERIAL = 2_958_465
@@ -644,10 +673,10 @@ def _shared_strings(part: bytes) -> pa.Array | None:
     if close > found.end():
         body = part[found.end() : close]
         if not body:
-            return pa.array([], pa.string())
+            return arrow_texts([])
         if re.fullmatch(rb"(?:<si><t>[^<&]*</t></si>)*", body) and not _EDGE.search(body):
             items = body[len(b"<si><t>") : -len(b"</t></si>")].split(b"</t></si><si><t>")
-            return pa.array(items, pa.binary()).cast(pa.string())
+            return _utf8_texts(items)
     root = ElementTree.fromstring(part)
     if root.tag != f"{_MAIN}sst":
         return None
@@ -668,7 +697,21 @@ def _shared_strings(part: bytes) -> pa.Array | None:
             else:
                 return None
         texts.append("".join(parts))
-    return pa.array(texts, pa.string())
+    return arrow_texts(texts)
+
+
+def _utf8_texts(items: list[bytes]) -> pa.Array:
+    """Byte strings as Arrow text, checked to be UTF-8 (``pa.array`` would load pandas)."""
+    offsets = np.zeros(len(items) + 1, np.int64)
+    np.cumsum(np.fromiter(map(len, items), np.int64, len(items)), out=offsets[1:])
+    if offsets[-1] >= 2**31:
+        raise ValueError("shared strings too long")
+    data = pa.py_buffer(b"".join(items))
+    texts = pa.Array.from_buffers(
+        pa.string(), len(items), [None, pa.py_buffer(offsets.astype(np.int32)), data]
+    )
+    texts.validate(full=True)  # raises ArrowInvalid for bytes that are not UTF-8
+    return texts
 
 
 def _t_text(element: ElementTree.Element) -> str:
