@@ -58,8 +58,8 @@ def compiled_reads(monkeypatch):
         asked.append(name)
         original(self, handle, name)
 
-    def record_plain(handle, chosen, facts, epoch):
-        sheet = original_plain(handle, chosen, facts, epoch)
+    def record_plain(handle, chosen, facts, epoch, kept=None):
+        sheet = original_plain(handle, chosen, facts, epoch, kept)
         if sheet is not None:
             asked.append(chosen.name)
         return sheet

@@ -139,8 +139,8 @@ def plain_reads(monkeypatch):
     read: list[str] = []
     original = plainsheet.plain_sheet
 
-    def record(handle, chosen, facts, epoch):
-        sheet = original(handle, chosen, facts, epoch)
+    def record(handle, chosen, facts, epoch, kept=None):
+        sheet = original(handle, chosen, facts, epoch, kept)
         if sheet is not None:
             read.append(chosen.name)
         return sheet

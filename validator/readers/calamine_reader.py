@@ -238,7 +238,7 @@ def open_compiled(
     standard: Standard | None,
     *,
     before_read: Callable[[], None] | None = None,
-    plain: Callable[[BinaryIO, SheetEntry, Any, dt.datetime], Any] | None = None,
+    plain: Callable[[BinaryIO, SheetEntry, Any, dt.datetime, dict[str, bytes]], Any] | None = None,
 ) -> tuple[str, Any] | None:
     """The sheet ``read_xlsx`` would choose, read by the compiled reader, with its name; None
     when it would be left to the streaming reader. ``facts`` must come from the archive checks
@@ -257,7 +257,7 @@ def open_compiled(
         return None
     if before_read is not None:
         before_read()
-    compiled = plain(handle, chosen, scanned, listed[1]) if plain is not None else None
+    compiled = plain(handle, chosen, scanned, listed[1], facts.kept) if plain is not None else None
     if compiled is None:
         compiled = compiled_sheet(handle, chosen.name)
     return (chosen.name, compiled) if compiled is not None else None

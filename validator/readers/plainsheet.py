@@ -231,11 +231,18 @@ def _python_rows(sheet: PlainSheet, start: int, stop: int) -> list[list[str]]:
 
 
 def plain_sheet(
-    handle: BinaryIO, chosen: SheetEntry, facts: SheetFacts, epoch: dt.datetime
+    handle: BinaryIO,
+    chosen: SheetEntry,
+    facts: SheetFacts,
+    epoch: dt.datetime,
+    kept: dict[str, bytes] | None = None,
 ) -> PlainSheet | None:
-    """The sheet read here, or None to leave it to calamine (the handle is left at its start)."""
+    """The sheet read here, or None to leave it to calamine (the handle is left at its start).
+    ``kept``: the parts the archive checks kept (``ArchiveFacts.kept``), read from the file when
+    missing there."""
     if epoch != WINDOWS_EPOCH or facts.errors or not facts.fits_compiled_reader():
         return None
+    kept = kept or {}
     try:
         with zipfile.ZipFile(handle) as archive:
             info = archive.getinfo(chosen.part)
@@ -244,13 +251,16 @@ def plain_sheet(
             names = set(archive.namelist())
             if not _usual_parts(archive, names):
                 return None
-            data = archive.read(info)
-            shared = archive.read(_SHARED) if _SHARED in names else None
-            styles = archive.read(_STYLES) if _STYLES in names else None
+            data, shared, styles = (
+                (kept[part] if part in kept else archive.read(part)) if part in names else None
+                for part in (chosen.part, _SHARED, _STYLES)
+            )
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, ElementTree.ParseError):
         return None
     finally:
         handle.seek(0)
+    if data is None:
+        return None
     try:
         return read_plain(data, shared, styles)
     except (ElementTree.ParseError, ValueError, IndexError, UnicodeDecodeError, pa.ArrowInvalid):

@@ -188,9 +188,9 @@ def _read_compiled(
     if early is not None and early.compiled is not None and early.sheet == chosen.name:
         compiled, early.compiled = early.compiled, None
     else:
-        compiled = plainsheet.plain_sheet(handle, chosen, scanned, epoch) or compiled_sheet(
-            handle, chosen.name
-        )
+        compiled = plainsheet.plain_sheet(
+            handle, chosen, scanned, epoch, facts.kept
+        ) or compiled_sheet(handle, chosen.name)
         if compiled is None:
             return None
     resources.compiled = compiled
