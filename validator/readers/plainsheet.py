@@ -326,7 +326,7 @@ def read_plain(data: bytes, shared: bytes | None, styles: bytes | None) -> Plain
     if (value_end <= value_start).any():
         return None  # <v></v>
     return _assemble(
-        padded, size, rows, columns, style, kind, has_value, value_start, value_end, shared, styles
+        padded, rows, columns, style, kind, has_value, value_start, value_end, shared, styles
     )
 
 
@@ -477,7 +477,6 @@ _SIXES = np.uint64(0x0606060606060606)
 
 def _assemble(
     padded: np.ndarray,
-    size: int,
     rows: np.ndarray,
     columns: np.ndarray,
     style: np.ndarray,
@@ -494,23 +493,8 @@ def _assemble(
     is_bool = kind == 98  # b
     is_number = ~(is_shared | is_bool)
     pieces: list[pa.Array] = []
-    # the values' own bytes: element 2i is value i, 2i+1 the tags after it
-    bounds = np.empty(2 * len(value_start) + 1, np.int32)
-    bounds[0:-1:2] = value_start
-    bounds[1::2] = value_end
-    bounds[-1] = size
-    if bounds[0] != 0:
-        bounds = np.concatenate((np.zeros(1, np.int32), bounds))
-        first_value = 1
-    else:
-        first_value = 0
-    raw = pa.StringArray.from_buffers(
-        len(bounds) - 1, pa.py_buffer(bounds), pa.py_buffer(padded[:size])
-    )
-    pieces.append(raw)
-    base = len(raw)
+    base = 0
     index = np.empty(len(kind), np.int64)
-    raw_index = first_value + 2 * np.arange(len(kind))
     # shared strings
     if is_shared.any():
         if shared_part is None:
@@ -569,7 +553,10 @@ def _assemble(
             if not (_NUMBER_BYTE[window] | ~inside).all():
                 return None
             plain = _as_written(window, inside, number_lengths[at])
-            number_index[at[plain]] = raw_index[is_number][at[plain]]
+            written = at[plain]  # as written: their own bytes, gathered into one buffer
+            number_index[written] = base + np.arange(len(written))
+            pieces.append(_slices(padded, starts[written], number_lengths[written]))
+            base += len(written)
             others = at[~plain]
             if len(others):
                 made = _number_texts(padded, starts[others], number_lengths[others])
@@ -590,6 +577,15 @@ def _assemble(
     grid = np.full((height, width), blank, np.int32)
     grid[rows[has_value] - 1, columns[has_value] - 1] = index
     return PlainSheet(texts, grid, blank)
+
+
+def _slices(padded: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> pa.Array:
+    """The bytes at each start, of each length, as Arrow text (ASCII: digits, "." and "-")."""
+    offsets = np.zeros(len(starts) + 1, np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    at = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
+    data = pa.py_buffer(padded[at])
+    return pa.StringArray.from_buffers(len(starts), pa.py_buffer(offsets.astype(np.int32)), data)
 
 
 def _as_written(window: np.ndarray, inside: np.ndarray, lengths: np.ndarray) -> np.ndarray:
