@@ -34,18 +34,17 @@ import math
 import re
 import zipfile
 from decimal import Decimal
-from typing import BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
-import pyarrow as pa
 from defusedxml import ElementTree
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..arrow import from_numpy, pc
-from ..arrow import texts as arrow_texts
 from .calamine_reader import WINDOWS_EPOCH, SheetEntry, _relations
 from .sheetscan import SheetFacts
-from .table import MAX_COLUMNS
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 MAX_PLAIN_BYTES = 32 * 1024 * 1024
 """The largest sheet part read here (a bigger one is read by calamine, which holds less)."""
@@ -129,15 +128,30 @@ _NUMBER_FORMAT = re.compile(r'(?:General|[0#?.,%;\-+ ()@]|"[^"a-zA-Z]*"|E[+-])*'
 
 
 class PlainSheet:
-    """The sheet read: its texts and, row by column from A1, the index of each cell's text."""
+    """The sheet read: its texts and, row by column from A1, the index of each cell's text.
+
+    The texts are kept as numpy buffers until first asked for as Arrow text (``texts``): the
+    sheet is read on ``early_open``'s second thread, which would otherwise wait for pyarrow's
+    import (about 50 ms) while the command line's thread imports it too."""
 
     first_row = 1
     first_column = 1
 
-    def __init__(self, texts: pa.Array, grid: np.ndarray, blank: int) -> None:
-        self.texts = texts
+    def __init__(self, texts: _Texts, grid: np.ndarray, blank: int) -> None:
+        self._texts: Any = texts
         self.grid = grid
         self.blank = blank
+
+    @property
+    def texts(self) -> pa.Array:
+        if isinstance(self._texts, tuple):
+            import pyarrow as pa
+
+            offsets, data = self._texts
+            self._texts = pa.StringArray.from_buffers(
+                len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data)
+            )
+        return self._texts
 
     def rows(self) -> PlainRows:
         return PlainRows(self)
@@ -203,6 +217,10 @@ class PlainBlock:
         """The block's first ``width`` columns as text, as ``_CompiledSheetReader._plain_chunk``
         makes them from calamine's rows: None when the rows reach past the last column, some
         column has a value past ``width`` or every column has a blank (a row may be blank)."""
+        from ..arrow import from_numpy, pc
+        from ..arrow import texts as arrow_texts
+        from .table import MAX_COLUMNS
+
         sheet = self._sheet
         grid = sheet.grid[self._start : self._stop]
         if grid.shape[1] > MAX_COLUMNS:
@@ -224,6 +242,8 @@ class PlainBlock:
 
 
 def _python_rows(sheet: PlainSheet, start: int, stop: int) -> list[list[str]]:
+    from ..arrow import from_numpy, pc
+
     grid = sheet.grid[start:stop]
     width = grid.shape[1]
     flat = pc.take(sheet.texts, from_numpy(grid.ravel())).to_pylist()
@@ -263,7 +283,7 @@ def plain_sheet(
         return None
     try:
         return read_plain(data, shared, styles)
-    except (ElementTree.ParseError, ValueError, IndexError, UnicodeDecodeError, pa.ArrowInvalid):
+    except (ElementTree.ParseError, ValueError, IndexError, UnicodeDecodeError):
         return None
 
 
@@ -492,7 +512,7 @@ def _assemble(
     is_shared = kind == 115  # s
     is_bool = kind == 98  # b
     is_number = ~(is_shared | is_bool)
-    pieces: list[pa.Array] = []
+    pieces: list[_Texts] = []
     base = 0
     index = np.empty(len(kind), np.int64)
     # shared strings
@@ -505,18 +525,19 @@ def _assemble(
         number, count = _leading_number(sliding_window_view(padded, 8)[value_start[is_shared]])
         if (count != lengths[is_shared]).any():
             return None
-        if (number >= len(strings)).any():
+        count = len(strings[0]) - 1
+        if (number >= count).any():
             return None
         index[is_shared] = base + number
         pieces.append(strings)
-        base += len(strings)
+        base += count
     # booleans
     if is_bool.any():
         first = padded[value_start[is_bool]]
         if (lengths[is_bool] != 1).any() or not np.isin(first, (48, 49)).all():
             return None
         index[is_bool] = base + (first == 49)
-        pieces.append(arrow_texts(["FALSE", "TRUE"]))
+        pieces.append(_encoded(["FALSE", "TRUE"]))
         base += 2
     # numbers
     if is_number.any():
@@ -563,15 +584,14 @@ def _assemble(
                 if made is None:
                     return None
                 number_index[others] = base + np.arange(len(made))
-                pieces.append(arrow_texts(made))
+                pieces.append(_encoded(made))
                 base += len(made)
         index[is_number] = number_index
-    pieces.append(arrow_texts([""]))
+    pieces.append(_encoded([""]))
     blank = base
-    texts = pa.concat_arrays(pieces)
-    # a text that is empty is a blank cell
-    offsets = np.frombuffer(texts.buffers()[1], np.int32, len(texts) + 1, texts.offset * 4)
-    empty = offsets[1:] == offsets[:-1]
+    texts = _joined(pieces)
+    offsets = texts[0]
+    empty = offsets[1:] == offsets[:-1]  # a text that is empty is a blank cell
     index = np.where(empty[index], blank, index)
     height, width = int(rows.max()), int(columns.max())
     grid = np.full((height, width), blank, np.int32)
@@ -579,13 +599,41 @@ def _assemble(
     return PlainSheet(texts, grid, blank)
 
 
-def _slices(padded: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> pa.Array:
-    """The bytes at each start, of each length, as Arrow text (ASCII: digits, "." and "-")."""
+_Texts = tuple[np.ndarray, np.ndarray]
+"""Texts as Arrow lays them out: offsets (int32, one more than the texts) and UTF-8 bytes."""
+
+
+def _slices(padded: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> _Texts:
+    """The bytes at each start, of each length, as texts (ASCII: digits, "." and "-")."""
     offsets = np.zeros(len(starts) + 1, np.int64)
     np.cumsum(lengths, out=offsets[1:])
     at = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
-    data = pa.py_buffer(padded[at])
-    return pa.StringArray.from_buffers(len(starts), pa.py_buffer(offsets.astype(np.int32)), data)
+    return offsets.astype(np.int32), padded[at]
+
+
+def _encoded(values: list[str]) -> _Texts:
+    return _from_bytes([value.encode("utf-8") for value in values])
+
+
+def _from_bytes(items: list[bytes]) -> _Texts:
+    offsets = np.zeros(len(items) + 1, np.int64)
+    np.cumsum(np.fromiter(map(len, items), np.int64, len(items)), out=offsets[1:])
+    if offsets[-1] >= 2**31:
+        raise ValueError("texts too long")
+    return offsets.astype(np.int32), np.frombuffer(b"".join(items), np.uint8)
+
+
+def _joined(pieces: list[_Texts]) -> _Texts:
+    """The pieces' texts one after another."""
+    sizes = np.array([len(data) for _, data in pieces], np.int64)
+    if sizes.sum() >= 2**31:
+        raise ValueError("texts too long")
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    offsets = np.concatenate(
+        [offsets[:-1] + start for (offsets, _), start in zip(pieces, starts.tolist(), strict=True)]
+        + [np.array([sizes.sum()])]
+    ).astype(np.int32)
+    return offsets, np.concatenate([data for _, data in pieces])
 
 
 def _as_written(window: np.ndarray, inside: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -631,7 +679,7 @@ def _number_texts(padded: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -
     return out
 
 
-def _iso_dates(serial: np.ndarray) -> pa.Array:
+def _iso_dates(serial: np.ndarray) -> _Texts:
     """Day serials of the 1900 date system (from 1900-03-01) as ``YYYY-MM-DD`` text, worked out
     with numpy (the civil calendar from a day count, as in Howard Hinnant's ``civil_from_days``):
     Arrow's cast would load ``pyarrow.compute`` (see ``validator.arrow``), 100 ms or more on
@@ -653,8 +701,7 @@ def _iso_dates(serial: np.ndarray) -> pa.Array:
          (None, 0), (day, 10), (day, 1)]
     ):  # fmt: skip
         text[:, column] = 45 if value is None else 48 + (value // place) % 10
-    offsets = np.arange(0, 10 * len(serial) + 1, 10, dtype=np.int32)
-    return pa.StringArray.from_buffers(len(serial), pa.py_buffer(offsets), pa.py_buffer(text))
+    return np.arange(0, 10 * len(serial) + 1, 10, dtype=np.int32), text.ravel()
 
 
 _FIRST_SERIAL = 61
@@ -665,7 +712,7 @@ _UNIX_SERIAL = 25_569
 """1970-01-01, day 0 of Arrow's dates."""
 
 
-def _shared_strings(part: bytes) -> pa.Array | None:
+def _shared_strings(part: bytes) -> _Texts | None:
     """The shared strings as text, or None when one is written in a way not read here."""
     found = re.search(rb"<sst\b[^>]*>", part)
     if found is None:
@@ -679,7 +726,7 @@ def _shared_strings(part: bytes) -> pa.Array | None:
     if close > found.end():
         body = part[found.end() : close]
         if not body:
-            return arrow_texts([])
+            return _from_bytes([])
         if re.fullmatch(rb"(?:<si><t>[^<&]*</t></si>)*", body) and not _EDGE.search(body):
             items = body[len(b"<si><t>") : -len(b"</t></si>")].split(b"</t></si><si><t>")
             return _utf8_texts(items)
@@ -703,20 +750,13 @@ def _shared_strings(part: bytes) -> pa.Array | None:
             else:
                 return None
         texts.append("".join(parts))
-    return arrow_texts(texts)
+    return _encoded(texts)
 
 
-def _utf8_texts(items: list[bytes]) -> pa.Array:
-    """Byte strings as Arrow text, checked to be UTF-8 (``pa.array`` would load pandas)."""
-    offsets = np.zeros(len(items) + 1, np.int64)
-    np.cumsum(np.fromiter(map(len, items), np.int64, len(items)), out=offsets[1:])
-    if offsets[-1] >= 2**31:
-        raise ValueError("shared strings too long")
-    data = pa.py_buffer(b"".join(items))
-    texts = pa.Array.from_buffers(
-        pa.string(), len(items), [None, pa.py_buffer(offsets.astype(np.int32)), data]
-    )
-    texts.validate(full=True)  # raises ArrowInvalid for bytes that are not UTF-8
+def _utf8_texts(items: list[bytes]) -> _Texts:
+    """Byte strings as texts, checked to be UTF-8 (``UnicodeDecodeError`` if not)."""
+    texts = _from_bytes(items)
+    texts[1].tobytes().decode("utf-8")
     return texts
 
 
