@@ -6,9 +6,11 @@ typed Python value a cell, made text again a column at a time — is mostly spen
 that are thrown away. Here the sheet's bytes are cut up with numpy instead: where each tag starts,
 what kind it is, each cell's place, style, type and value, all at once for the whole sheet; the
 texts are the shared strings, the numbers' own digits (when they read as ``number_text`` would
-give them) and a few made in Python (numbers written otherwise, ISO dates, TRUE/FALSE).
-What comes out is one Arrow text array and a grid of indices into it, row by column, from which
-the reader takes its rows and its chunks' columns (``PlainSheet``).
+give them), ISO dates written from their day numbers, TRUE/FALSE, and the few numbers written
+otherwise made text in Python. What comes out is one text buffer and a grid of indices into it,
+row by column, from which the reader takes its rows and its chunks' columns (``PlainSheet``).
+Nothing here loads pyarrow until the texts are asked for: the sheet is read on ``early_open``'s
+second thread while the command line's thread imports it.
 
 Only a sheet read exactly is read here; ``plain_sheet`` returns None for anything else and the
 compiled reader (calamine) reads it as before:
