@@ -259,6 +259,7 @@ def test_blocks_of_a_long_sheet_read_whole_or_row_by_row_the_same_both_ways(
         ("a date and time", '<c r="B2" s="1"><v>45000.25</v></c>', {}),
         ("a date before March 1900", '<c r="B2" s="1"><v>59</v></c>', {}),
         ("a negative date", '<c r="B2" s="1"><v>-3</v></c>', {}),
+        ("no style, style 0 a date", '<c r="B2"><v>45000</v></c>', {"formats": [14, 0]}),
         ("a format not known", '<c r="B2" s="2"><v>45000</v></c>',
          {"formats": [0, 14, "[$-F800]"]}),
         ("escapes", '<c r="B2" t="s"><v>1</v></c>', {"shared": ["<t>a</t>", "<t>a_x000D_b</t>"]}),

@@ -547,7 +547,10 @@ def _assemble(
         if formats is None:
             return None
         number_style = style[has_value][is_number]
-        number_style = np.where(number_style < 0, 0, number_style)
+        unstyled = number_style < 0
+        if unstyled.any() and formats[0] != 0:
+            return None  # a number with no style where style 0 is not a number's: not sure
+        number_style = np.where(unstyled, 0, number_style)
         if (number_style >= len(formats)).any():
             return None
         kinds = np.asarray(formats, np.int8)[number_style]  # 0 number, 1 date, 2 unsure
