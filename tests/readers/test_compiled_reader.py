@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 
 from validator.catalogue import InputError
-from validator.readers import calamine_reader, sheetscan
+from validator.readers import calamine_reader, plainsheet, sheetscan
 from validator.readers.workbook import read_xlsx
 
 
@@ -48,15 +48,24 @@ def streamed(monkeypatch):
 
 @pytest.fixture
 def compiled_reads(monkeypatch):
-    """The names of the sheets the compiled reader was asked for."""
+    """The names of the sheets the compiled reader read (calamine, or ``plainsheet`` for a
+    plain sheet)."""
     asked: list[str] = []
     original = calamine_reader.CompiledSheet.__init__
+    original_plain = plainsheet.plain_sheet
 
     def record(self, handle, name):
         asked.append(name)
         original(self, handle, name)
 
+    def record_plain(handle, chosen, facts, epoch, kept=None):
+        sheet = original_plain(handle, chosen, facts, epoch, kept)
+        if sheet is not None:
+            asked.append(chosen.name)
+        return sheet
+
     monkeypatch.setattr(calamine_reader.CompiledSheet, "__init__", record)
+    monkeypatch.setattr(plainsheet, "plain_sheet", record_plain)
     return asked
 
 

@@ -61,6 +61,9 @@ _OTHER_ZIPS = (  # a member that gives away another zip-based format
     ("ppt/presentation.xml", "a PowerPoint presentation"),
 )
 
+KEEP_PART_BYTES = 32 * 1024 * 1024
+KEEP_BYTES = 48 * 1024 * 1024
+
 _SCAN_BYTES = 1024 * 1024
 _OVERLAP = 128
 
@@ -103,6 +106,10 @@ class ArchiveFacts:
     merged: dict[str, list[str]] = field(default_factory=dict)
     sheets: dict[str, SheetFacts] = field(default_factory=dict)
     kind: str = "xlsx"
+    kept: dict[str, bytes] = field(default_factory=dict)
+    """The inflated bytes of the parts the plain reader may read (an XLSX's worksheets, shared
+    strings and styles, each of at most ``KEEP_PART_BYTES``, ``KEEP_BYTES`` in all), as they
+    were checked: so they are not inflated a second time."""
 
 
 def check_workbook_file(handle: BinaryIO) -> ArchiveFacts:
@@ -264,14 +271,23 @@ def _scan_members(
     """Inflate every part once, in blocks: refuse DTDs and entities; with ``sheets``, collect
     each XLSX sheet's merged ranges and ``sheetscan`` facts."""
     facts = ArchiveFacts()
-    merged_total = 0
+    merged_total = kept_total = 0
     for member in members:
         if member.is_dir():
             continue
         refs: dict[str, None] = {}
         scanner = SheetScanner()
+        keep = (
+            sheets
+            and _may_keep(member.filename)
+            and member.file_size <= KEEP_PART_BYTES
+            and kept_total + member.file_size <= KEEP_BYTES
+        )
+        blocks: list[bytes] = []
         try:
             for window, block in _windows(archive, member):
+                if keep:
+                    blocks.append(block)
                 # every declaration holds a "!", found at memory speed
                 if b"!" in window and _DECLARATION.search(window):
                     raise InputError("xml-declarations", part=member.filename)
@@ -289,7 +305,14 @@ def _scan_members(
             facts.merged[member.filename] = list(refs)
             merged_total += len(refs)
         facts.sheets[member.filename] = scanner.finish()
+        if keep:
+            facts.kept[member.filename] = b"".join(blocks)
+            kept_total += member.file_size
     return facts
+
+
+def _may_keep(name: str) -> bool:
+    return name.startswith("xl/worksheets/") or name in ("xl/sharedStrings.xml", "xl/styles.xml")
 
 
 def _windows(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Iterator[tuple[bytes, bytes]]:

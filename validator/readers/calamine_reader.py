@@ -1,4 +1,5 @@
-"""The compiled reader's door: python-calamine (Rust) reads a sheet's cells, and nothing else does.
+"""The compiled reader's door: python-calamine (Rust) reads a sheet's cells, unless the sheet is
+plain enough for ``plainsheet`` to read exactly (``open_compiled`` asks it first when told to).
 
 calamine reads a whole sheet in one call, at compiled speed, into one dense block from its first
 cell to its last, and gives each cell a typed value (text, number, boolean, date, time, duration).
@@ -237,12 +238,13 @@ def open_compiled(
     standard: Standard | None,
     *,
     before_read: Callable[[], None] | None = None,
-) -> tuple[str, CompiledSheet] | None:
+    plain: Callable[[BinaryIO, SheetEntry, Any, dt.datetime, dict[str, bytes]], Any] | None = None,
+) -> tuple[str, Any] | None:
     """The sheet ``read_xlsx`` would choose, read by the compiled reader, with its name; None
     when it would be left to the streaming reader. ``facts`` must come from the archive checks
-    of this very handle. ``early_open`` runs this on a second thread, so it loads nothing that
-    the workbook reader loads beyond calamine (no pyarrow, no numpy). ``before_read`` is called
-    just before calamine is asked for the sheet."""
+    of this very handle. ``early_open`` runs this on a second thread. ``before_read`` is called
+    just before the sheet is read; ``plain`` (``plainsheet.plain_sheet``), when given, is asked
+    first, and calamine only when it returns None."""
     from ..standard import load_standard
     from .sheetchoice import choose_sheet
 
@@ -255,5 +257,7 @@ def open_compiled(
         return None
     if before_read is not None:
         before_read()
-    compiled = compiled_sheet(handle, chosen.name)
+    compiled = plain(handle, chosen, scanned, listed[1], facts.kept) if plain is not None else None
+    if compiled is None:
+        compiled = compiled_sheet(handle, chosen.name)
     return (chosen.name, compiled) if compiled is not None else None

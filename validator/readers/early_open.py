@@ -2,13 +2,15 @@
 
 A command-line run pays for starting Python and importing the checks (pyarrow's compute
 functions among them) before it reads a byte of the return. For an XLSX workbook the archive's
-safety checks, and then the compiled reader (which runs without holding Python's lock), can run
-meanwhile on the other core: ``start`` begins them for a path, and ``read_xlsx`` takes up what
-was done (``take``) when it is asked for the same file. Nothing is skipped or reordered: the
-same checks run on the same bytes before the compiled reader sees them, only sooner.
+safety checks, and then the sheet's reading — by the plain reader (``plainsheet``: numpy, which
+lets go of Python's lock in its loops) for a plain sheet, by the compiled reader (calamine, which
+runs without holding the lock) for any other — can run meanwhile on the other core: ``start``
+begins them for a path, and ``read_xlsx`` takes up what was done (``take``) when it is asked for
+the same file. Nothing is skipped or reordered: the same checks run on the same bytes before
+either reader sees them, only sooner.
 
 What is taken up is checked again where it matters: the file must still be the one opened (same
-device, inode, size and time of change), and the sheet the compiled reader read must be the one
+device, inode, size and time of change), and the sheet read must be the one
 ``read_xlsx`` chooses with the standard it is given; otherwise what was read is dropped and the
 workbook is read as usual. Only the command line starts this (the portal's checks run in a
 process that has the checks loaded already).
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from ..catalogue.inputs import InputError
     from .archive import ArchiveFacts
     from .calamine_reader import CompiledSheet
+    from .plainsheet import PlainSheet
 
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -36,7 +39,7 @@ _lock = threading.Lock()
 @dataclass
 class Opened:
     """What the second thread did for one workbook: the archive's facts (or the ``InputError``
-    its checks raised), and the sheet the compiled reader read, by name."""
+    its checks raised), and the sheet read (a ``PlainSheet`` or calamine's), by name."""
 
     handle: BinaryIO
     identity: tuple[int, ...]
@@ -44,7 +47,7 @@ class Opened:
     facts: ArchiveFacts | None = None
     error: InputError | None = None
     sheet: str | None = None
-    compiled: CompiledSheet | None = None
+    compiled: CompiledSheet | PlainSheet | None = None
     checked: threading.Event = field(default_factory=threading.Event)
     """Set once the archive checks are over and the sheet is chosen, as the compiled reader
     begins (or once the thread has ended)."""
@@ -156,7 +159,7 @@ def _run(opened: Opened) -> None:
 
 
 def _work(opened: Opened) -> None:
-    """The archive checks, then the compiled reader on the sheet chosen."""
+    """The archive checks, then the plain reader or the compiled reader on the sheet chosen."""
     from ..catalogue.inputs import InputError
     from .archive import check_workbook_file
 
@@ -170,10 +173,16 @@ def _work(opened: Opened) -> None:
     if opened.facts.kind != "xlsx":
         return
     from .calamine_reader import open_compiled
+    from .plainsheet import plain_sheet
 
-    try:  # ``checked`` is set when the compiled reader begins (``_run`` sets it otherwise)
+    try:  # ``checked`` is set when the sheet's reading begins (``_run`` sets it otherwise)
         found = open_compiled(
-            opened.handle, opened.facts, opened.wanted, None, before_read=opened.checked.set
+            opened.handle,
+            opened.facts,
+            opened.wanted,
+            None,
+            before_read=opened.checked.set,
+            plain=plain_sheet,
         )
     except Exception:  # e.g. no such sheet: read_xlsx chooses again and says so
         found = None

@@ -2,16 +2,21 @@
 sees.
 
 The archive is checked first (``archive``), so no parser ever sees a zip bomb or an XML entity;
-the same pass notes what the compiled reader cannot tell (``sheetscan``). Then one of two readers:
+the same pass notes what the compiled reader cannot tell (``sheetscan``). Then one of three readers:
 
-- the compiled reader (python-calamine, through ``calamine_reader``), for every sheet it can read
-  safely: one whose cells all name their place and whose block from first to last cell is bounded
-  (``sheetscan.DENSE_CELL_LIMIT``) — the returns people send;
+- the plain reader (``plainsheet``), for a plain sheet as Excel saves one — rows of cells naming
+  their place, holding numbers, shared strings and booleans, 1900 dates, at most 32 MB of XML —
+  which cuts the sheet's XML up with numpy straight into Arrow text, no Python object a cell;
+- the compiled reader (python-calamine, through ``calamine_reader``), for every other sheet it
+  can read safely: one whose cells all name their place and whose block from first to last cell
+  is bounded (``sheetscan.DENSE_CELL_LIMIT``) — the returns people send;
 - otherwise openpyxl's own streaming sheet parser (through ``openpyxl_private``), which reads only
   the rows the file really holds — a used range that claims the whole sheet costs nothing — so a
   huge or odd sheet never sits in memory at once. It also words any file calamine cannot read.
 
-Both give the same ``Table``: the same rows, texts, issues and notes, in chunks.
+All give the same ``Table``: the same rows, texts, issues and notes, in chunks. The plain reader
+and calamine share ``_CompiledSheetReader``, the plain reader's blocks of rows made chunks from
+its own columns.
 
 An OpenDocument spreadsheet (``.ods``, LibreOffice's own format) and an old-style Excel workbook
 (``.xls``) are told by their bytes and read by the compiled reader alone, after the same kind of
@@ -35,7 +40,6 @@ trailing blank rows and columns, are ignored; blank rows between data rows are r
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import tempfile
 import warnings
@@ -43,7 +47,6 @@ import weakref
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -55,6 +58,7 @@ from ..addresses import column_letter
 from ..arrow import pc
 from ..catalogue.inputs import InputError
 from ..standard import Standard, load_standard
+from . import plainsheet
 from .archive import EXCEL_MAX_ROW, MAX_UNCOMPRESSED_BYTES, ArchiveFacts, check_workbook_file
 from .calamine_reader import (
     WINDOWS_EPOCH,
@@ -66,6 +70,8 @@ from .calamine_reader import (
     listed_sheets,
     other_sheet_list,
 )
+from .plainsheet import PlainBlock, PlainRows, PlainSheet
+from .plainsheet import number_text as _number_text
 from .sheetchoice import choose_sheet
 from .sheetscan import DENSE_CELL_LIMIT, SheetFacts
 from .table import MAX_COLUMNS, Chunk, ReaderNote, RowIssue, Table
@@ -182,7 +188,9 @@ def _read_compiled(
     if early is not None and early.compiled is not None and early.sheet == chosen.name:
         compiled, early.compiled = early.compiled, None
     else:
-        compiled = compiled_sheet(handle, chosen.name)
+        compiled = plainsheet.plain_sheet(
+            handle, chosen, scanned, epoch, facts.kept
+        ) or compiled_sheet(handle, chosen.name)
         if compiled is None:
             return None
     resources.compiled = compiled
@@ -272,16 +280,6 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _number_text(value: float) -> str:
-    """Fifteen significant digits, as Excel shows them, so 812.4000000000001 reads 812.4."""
-    if not math.isfinite(value):
-        return str(value)
-    text = format(value, ".15g")
-    if "e" in text:
-        text = format(Decimal(text), "f")
-    return "0" if text == "-0" else text
-
-
 # --- opening the file -------------------------------------------------------------------------
 
 
@@ -319,7 +317,7 @@ class _Resources:
     handle: BinaryIO | None = None
     archive: zipfile.ZipFile | None = None
     member: BinaryIO | None = None
-    compiled: CompiledSheet | None = None
+    compiled: CompiledSheet | PlainSheet | None = None
 
     def close(self) -> None:
         for resource in (self.member, self.archive, self.compiled, self.handle):
@@ -706,7 +704,7 @@ class _CompiledSheetReader(_SheetReader):
 
     def __init__(
         self,
-        compiled: CompiledSheet,
+        compiled: CompiledSheet | PlainSheet,
         facts: SheetFacts,
         epoch: dt.datetime,
         merges: list[str],
@@ -747,19 +745,22 @@ class _CompiledSheetReader(_SheetReader):
         rest, self._rows_left = self._rows_left, iter(())
         yield from super()._rows_after_header()  # the rows read while looking for the headings
         size = self._chunk_rows()
-        while block := list(islice(rest, size)):
+        while block := (
+            rest.block(size) if isinstance(rest, PlainRows) else list(islice(rest, size))
+        ):
             chunk = self._plain_chunk(block)
             if chunk is not None:
                 yield chunk
                 continue
-            self._rows_left = iter(block)
+            self._rows_left = iter(block if isinstance(block, list) else block.rows())
             yield from self._visible_rows()
         self._rows_left = rest
 
-    def _plain_chunk(self, block: list[list[Any]]) -> Chunk | None:
+    def _plain_chunk(self, block: list[list[Any]] | PlainBlock) -> Chunk | None:
         """The block as a chunk when reading it row by row would change nothing in it: no
         hidden, blank or ragged row, no merged cell, error value or negative date, nothing left
-        of column A or past the last column. Otherwise None (nothing is consumed)."""
+        of column A or past the last column. Otherwise None (nothing is consumed). A block of a
+        ``PlainSheet`` is made a chunk by its own ``columns``, under the same conditions."""
         first, last = self._number + 1, self._number + len(block)
         if (
             self._offset
@@ -769,6 +770,18 @@ class _CompiledSheetReader(_SheetReader):
             or any(first <= row <= last for row in self._negatives)
         ):
             return None
+        arrays = (
+            self._list_columns(block) if isinstance(block, list) else block.columns(self._width)
+        )
+        if arrays is None:
+            return None
+        self._number = self._last_row = last
+        return Chunk(rows=np.arange(first, last + 1, dtype=np.int64), arrays=arrays)
+
+    def _list_columns(self, block: list[list[Any]]) -> list[pa.Array] | None:
+        """The first ``_width`` columns of a block of calamine's rows, as text; None when a row
+        is wider than the last column or than the others, every column has a blank (a row may
+        be blank) or a value lies past the headings."""
         width = len(block[0])
         if width > MAX_COLUMNS or any(len(row) != width for row in block):
             return None
@@ -778,12 +791,11 @@ class _CompiledSheetReader(_SheetReader):
             return None
         if any(column.count("") != len(column) for column in columns[self._width :]):
             return None  # a value past the headings: a ragged row
-        self._number = self._last_row = last
         arrays = [_text_array(column) for column in columns[: self._width]]
         if width < self._width:
             blank = pa.array([""] * len(block), type=pa.string())
             arrays.extend([blank] * (self._width - width))
-        return Chunk(rows=np.arange(first, last + 1, dtype=np.int64), arrays=arrays)
+        return arrays
 
     def _texts(self, number: int, cells: list[Any]) -> list[Any]:
         """The row's values up to its last non-blank one ([] for a blank row): as text until the
