@@ -478,13 +478,12 @@ def _leading_number(digits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     # a byte that is not a digit: its high nibble is not 3, or its low one is past 9
     low = word & _LOW_NIBBLES
     bad = ((word & _HIGH_NIBBLES) ^ _THREES) | ((low + _SIXES) & _HIGH_NIBBLES)
-    # the top bit of each byte that is not a digit (bad's bits are in high nibbles only, so
-    # halved and added to 0x78 a byte carries into its own top bit, never into the next byte),
-    # gathered into one byte by a multiplication, whose lowest set bit is the first non-digit
-    marks = ((bad >> _ONE) + _SEVEN_EIGHTS) & _TOP_BITS
-    count = _TRAILING_ZEROS[(marks * _GATHER_TOP_BITS) >> _FIFTY_SIX]
-    # the leading digits moved to the top of the word, nothing when there are none
-    word = (low & _KEEP_BYTES[count]) << _SHIFT_UP[count]
+    first_bad = bad & (~bad + np.uint64(1))  # its lowest set bit: in the first non-digit
+    # the bit's place, from the exponent of it as a float (a power of two is exact)
+    count = ((first_bad.astype(np.float64).view(np.int64) >> 52) - 1023) >> 3
+    count[first_bad == 0] = 8
+    word = low << ((np.uint64(8) * (8 - count).astype(np.uint64)) & np.uint64(63))
+    word[count == 0] = 0
     word = ((word * np.uint64(10)) + (word >> np.uint64(8))) & np.uint64(0x00FF00FF00FF00FF)
     word = ((word * np.uint64(100)) + (word >> np.uint64(16))) & np.uint64(0x0000FFFF0000FFFF)
     word = (word * np.uint64(10000)) + (word >> np.uint64(32))
@@ -495,16 +494,6 @@ _HIGH_NIBBLES = np.uint64(0xF0F0F0F0F0F0F0F0)
 _LOW_NIBBLES = np.uint64(0x0F0F0F0F0F0F0F0F)
 _THREES = np.uint64(0x3030303030303030)
 _SIXES = np.uint64(0x0606060606060606)
-_ONE = np.uint64(1)
-_FIFTY_SIX = np.uint64(56)
-_SEVEN_EIGHTS = np.uint64(0x7878787878787878)
-_TOP_BITS = np.uint64(0x8080808080808080)
-_GATHER_TOP_BITS = np.uint64(0x0002040810204081)
-"""Times a word holding only top bits of bytes: they land in its top byte, in order."""
-_TRAILING_ZEROS = np.array([((m & -m).bit_length() - 1) if m else 8 for m in range(256)], np.int64)
-"""By a byte of marks: the bytes before the first marked one (8 for none)."""
-_KEEP_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(9)], np.uint64)
-_SHIFT_UP = np.array([8 * (8 - n) if n else 0 for n in range(9)], np.uint64)
 
 
 def _assemble(
