@@ -93,8 +93,6 @@ _PAD = 64
 
 _DIGIT = np.zeros(256, bool)
 _DIGIT[48:58] = True
-_UPPER = np.zeros(256, bool)
-_UPPER[65:91] = True
 _NUMBER_BYTE = np.zeros(256, bool)
 _NUMBER_BYTE[[*range(48, 58), 46, 45, 43, 69, 101]] = True  # digits . - + E e
 _POWERS = 10 ** np.arange(15, -1, -1, dtype=np.int64)
@@ -312,8 +310,9 @@ def read_plain(data: bytes, shared: bytes | None, styles: bytes | None) -> Plain
     if end <= start:
         return None
     size = end - start
-    padded = np.zeros(size + _PAD, np.uint8)
+    padded = np.empty(size + _PAD, np.uint8)  # only the padding zeroed: the rest is copied
     padded[:size] = np.frombuffer(data, np.uint8, size, start)
+    padded[size:] = 0
     tags = np.flatnonzero(padded[:size] == 60).astype(np.int32)  # "<"
     if not len(tags) or tags[0] != 0:
         return None
@@ -394,7 +393,7 @@ def _cells(
     words = head.view("<u8")
     if ((words[:, 0] & _SIX_BYTES) != _CELL_START).any():
         return None
-    upper = _UPPER[head[:, 6:10]]
+    upper = (head[:, 6:10] - 65) < 26  # A to Z (a byte below "A" wraps round past 26)
     if not upper[:, 0].all() or upper[:, 3].any():
         return None
     letters = 1 + upper[:, 1] + (upper[:, 1] & upper[:, 2])
