@@ -135,3 +135,30 @@ def test_a_chosen_number_of_openblas_threads_is_kept():
     path = EXAMPLES / CSV_RETURNS[0]
     after = _after_main(["validate", str(path)], env={"OPENBLAS_NUM_THREADS": "2"})
     assert after == {"status": 0, "collecting": True, "openblas": "2"}
+
+
+MAPPED = """
+import ctypes, sys
+libc = ctypes.CDLL(None)
+libc.malloc.restype = ctypes.c_void_p
+libc.free.argtypes = [ctypes.c_void_p]
+{body}
+block = libc.malloc(4 * 1024 * 1024)
+size_field = ctypes.c_size_t.from_address(block - ctypes.sizeof(ctypes.c_size_t)).value
+print(bool(size_field & 2))  # glibc's IS_MMAPPED bit: a mapping of its own, unmapped when freed
+"""
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or os.confstr("CS_GNU_LIBC_VERSION") is None,
+    reason="glibc's malloc only",
+)
+def test_a_validation_reuses_freed_memory_instead_of_faulting_it_in_again():
+    def mapped(body: str) -> bool:
+        code = MAPPED.format(body=body)
+        command = [sys.executable, "-c", code]
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        return done.stdout.strip() == "True"
+
+    assert mapped("")  # glibc's default: a 4 MB block is a fresh mapping
+    assert not mapped("from validator import startup; startup.begin()")
