@@ -9,8 +9,8 @@ texts are the shared strings, the numbers' own digits (when they read as ``numbe
 give them), ISO dates written from their day numbers, TRUE/FALSE, and the few numbers written
 otherwise made text in Python. What comes out is one text buffer and a grid of indices into it,
 row by column, from which the reader takes its rows and its chunks' columns (``PlainSheet``).
-Nothing here loads pyarrow until the texts are asked for: the sheet is read on ``early_open``'s
-second thread while the command line's thread imports it.
+Nothing here loads pyarrow until the texts are asked for: the sheet is read by ``early_open``'s
+second process (or thread) while the command line imports it.
 
 Only a sheet read exactly is read here; ``plain_sheet`` returns None for anything else and the
 compiled reader (calamine) reads it as before:
@@ -131,8 +131,8 @@ class PlainSheet:
     """The sheet read: its texts and, row by column from A1, the index of each cell's text.
 
     The texts are kept as numpy buffers until first asked for as Arrow text (``texts``): the
-    sheet is read on ``early_open``'s second thread, which would otherwise wait for pyarrow's
-    import (about 50 ms) while the command line's thread imports it too."""
+    sheet is read by ``early_open``'s second process (or thread), which would otherwise import
+    pyarrow (about 50 ms) as the command line does."""
 
     first_row = 1
     first_column = 1
@@ -735,7 +735,7 @@ def _iso_dates(serial: np.ndarray) -> _Texts:
     """Day serials of the 1900 date system (from 1900-03-01) as ``YYYY-MM-DD`` text, worked out
     with numpy (the civil calendar from a day count, as in Howard Hinnant's ``civil_from_days``):
     Arrow's cast would load ``pyarrow.compute`` (see ``validator.arrow``), 100 ms or more on
-    the second thread, where the command line's own imports would wait for it."""
+    the second process or thread, beside the command line's own imports."""
     days = serial.astype(np.int64) - _UNIX_SERIAL + 719_468  # days from 0000-03-01
     era = days // 146_097
     day_of_era = days - era * 146_097
