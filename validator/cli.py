@@ -181,7 +181,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .readers import early_open
 
     early_open.start(args.files[0], args.sheet)  # reads a workbook while the checks load
-    early_open.wait_for_checks()  # the checks alone first: the compiled reader runs beside imports
+    early_open.wait_for_checks()  # a thread: its checks alone first, then its read beside imports
     try:
         return _validate(args)
     finally:

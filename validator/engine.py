@@ -119,7 +119,7 @@ def _starts_like_zip(source: Any) -> bool:
             return source.read(4) == _ZIP_MAGIC
         finally:
             source.seek(start)
-    if opened_zip(source):  # the command line's second thread has it open already
+    if opened_zip(source):  # the command line's early open has it open already
         return True
     try:
         with open(source, "rb") as fh:

@@ -1,5 +1,6 @@
-"""A workbook opened on a second thread while the command line loads (``validator.early_open``)
-reads exactly as one opened when the engine asks for it, hostile files included."""
+"""A workbook opened in a second process, or on a second thread, while the command line loads
+(``validator.early_open``) reads exactly as one opened when the engine asks for it, hostile files
+included."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import builtins
 import io
 import json
 import os
+import sys
+import threading
 
 import hostile_xlsx as hostile
 import pytest
@@ -19,6 +22,14 @@ from validator.readers import early_open, read_table
 from .test_compiled_reader import compiled_reads as compiled_reads
 from .test_compiled_reader import everything_workbook
 from .test_hostile_xlsx import CASES
+from .test_plainsheet import everything
+
+
+@pytest.fixture(params=["process", "thread"])
+def worker(request, monkeypatch):
+    """Each test once with the work done by a forked process, once by a thread."""
+    monkeypatch.setattr(early_open, "may_fork", lambda: request.param == "process")
+    return request.param
 
 
 def read_whole(source, sheet=None):
@@ -33,7 +44,9 @@ def read_whole(source, sheet=None):
     return table.sheet, table.header_row, table.header, rows, issues, notes
 
 
-def test_a_workbook_opened_early_reads_the_same_as_one_opened_late(tmp_path, compiled_reads):
+def test_a_workbook_opened_early_reads_the_same_as_one_opened_late(
+    tmp_path, compiled_reads, worker
+):
     path = everything_workbook(tmp_path / "everything.xlsx")
     late = read_whole(path)
     early_open.start(path, None)
@@ -43,7 +56,7 @@ def test_a_workbook_opened_early_reads_the_same_as_one_opened_late(tmp_path, com
 
 
 @pytest.mark.parametrize(("build", "code", "words"), CASES, ids=[c[0].__name__ for c in CASES])
-def test_each_hostile_file_opened_early_gets_the_same_error(tmp_path, build, code, words):
+def test_each_hostile_file_opened_early_gets_the_same_error(tmp_path, build, code, words, worker):
     path = build(tmp_path)
     early_open.start(path, None)
     with pytest.raises(InputError) as caught:
@@ -53,7 +66,7 @@ def test_each_hostile_file_opened_early_gets_the_same_error(tmp_path, build, cod
         assert word in caught.value.message
 
 
-def test_a_file_changed_after_it_was_opened_is_read_afresh(tmp_path):
+def test_a_file_changed_after_it_was_opened_is_read_afresh(tmp_path, worker):
     path = tmp_path / "return.xlsx"
     hostile.zip_bomb_ratio(tmp_path).rename(path)
     early_open.start(path, None)
@@ -62,7 +75,7 @@ def test_a_file_changed_after_it_was_opened_is_read_afresh(tmp_path):
     assert read_whole(path)[3] == [(2, "E09000030", "2025-26")]
 
 
-def test_a_sheet_other_than_the_one_opened_is_read_afresh(tmp_path, compiled_reads):
+def test_a_sheet_other_than_the_one_opened_is_read_afresh(tmp_path, compiled_reads, worker):
     path = everything_workbook(tmp_path / "everything.xlsx")
     early_open.start(path, None)
     sheet, *_ = read_whole(path, "Lookups")
@@ -97,17 +110,53 @@ def test_a_pipe_is_not_opened_early(tmp_path):
     assert early_open._started == {}
 
 
-def test_what_is_dropped_while_being_read_is_closed_by_the_thread(tmp_path):
+def test_what_is_dropped_while_being_read_is_closed(tmp_path, worker):
     path = everything_workbook(tmp_path / "everything.xlsx")
     early_open.start(path, None)
-    opened, thread = early_open._started[os.path.abspath(path)]
+    opened, started = early_open._started[os.path.abspath(path)]
     early_open.drop_all()  # does not wait for the read
-    thread.join()
+    started.join()
     assert opened.handle.closed
     assert opened.compiled is None
+    if worker == "process":
+        assert started.pid == 0  # stopped and reaped: no process left behind
 
 
-def test_a_workbook_opened_early_is_opened_again_only_for_its_version_stamp(tmp_path, monkeypatch):
+def test_a_child_process_sends_the_plain_sheet_and_is_reaped(tmp_path, monkeypatch):
+    monkeypatch.setattr(early_open, "may_fork", lambda: True)
+    path = everything(tmp_path)  # a plain sheet: the child reads it
+    late = read_whole(path)
+    early_open.start(path, None)
+    child = early_open._started[os.path.abspath(path)][1]
+    pid = child.pid
+    opened = early_open.take(path, None)
+    assert pid != os.getpid() and child.pid == 0
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # already reaped
+    assert opened.sheet == "resident-survey"
+    assert type(opened.compiled).__name__ == "PlainSheet"
+    assert opened.facts.kept == {}  # the inflated parts stayed in the child
+    opened.close()
+    early_open.start(path, None)
+    assert read_whole(path) == late
+
+
+def test_no_process_is_forked_while_another_thread_runs(monkeypatch):
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not early_open.may_fork()
+    finally:
+        stop.set()
+        other.join()
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # (other tests may leave threads)
+    assert early_open.may_fork() == sys.platform.startswith("linux")
+
+
+def test_a_workbook_opened_early_is_opened_again_only_for_its_version_stamp(
+    tmp_path, monkeypatch, worker
+):
     path = everything_workbook(tmp_path / "everything.xlsx")
     early_open.start(path, None)
     opened = []
@@ -125,7 +174,10 @@ def test_a_workbook_opened_early_is_opened_again_only_for_its_version_stamp(tmp_
     assert len(opened) == 1  # the custom properties part, for the template's version stamp
 
 
-def test_waiting_for_the_checks_returns_once_they_are_over_passed_or_failed(tmp_path):
+def test_waiting_for_the_checks_returns_once_they_are_over_passed_or_failed(tmp_path, monkeypatch):
+    monkeypatch.setattr(
+        early_open, "may_fork", lambda: False
+    )  # a child's checks are not waited for
     good = everything_workbook(tmp_path / "everything.xlsx")
     bomb = hostile.zip_bomb_ratio(tmp_path)
     early_open.start(good, None)

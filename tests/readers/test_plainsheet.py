@@ -161,6 +161,14 @@ def by_calamine(monkeypatch):
     return read
 
 
+@pytest.fixture(params=["whole", "in pieces"])
+def pieces(request, monkeypatch):
+    """The sheet read as one piece, or cut into pieces of a row or two."""
+    if request.param == "in pieces":
+        monkeypatch.setattr(plainsheet, "_PIECE_BYTES", 64)
+    return request.param
+
+
 def everything(tmp_path: Path) -> Path:
     """A title above the headings, numbers of every shape, dates, booleans, blanks, hidden,
     blank and ragged rows, merged cells, rich text, entities and spaces in shared strings."""
@@ -200,7 +208,9 @@ def everything(tmp_path: Path) -> Path:
     )
 
 
-def test_a_workbook_with_everything_reads_the_same_both_ways(tmp_path, plain_reads, by_calamine):
+def test_a_workbook_with_everything_reads_the_same_both_ways(
+    tmp_path, plain_reads, by_calamine, pieces
+):
     path = everything(tmp_path)
     read = read_whole(path)
     assert plain_reads == ["resident-survey"]
@@ -212,7 +222,9 @@ def test_a_workbook_with_everything_reads_the_same_both_ways(tmp_path, plain_rea
     assert [rows[n][0] for n in range(39, 44)] == ["a", "xy", "a\nb", "", ""]
 
 
-def test_the_benchmark_workbook_reads_the_same_both_ways(tmp_path, plain_reads, by_calamine):
+def test_the_benchmark_workbook_reads_the_same_both_ways(
+    tmp_path, plain_reads, by_calamine, pieces
+):
     sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
     try:
         from xlsx import write_survey_xlsx
@@ -226,7 +238,7 @@ def test_the_benchmark_workbook_reads_the_same_both_ways(tmp_path, plain_reads, 
 
 
 def test_blocks_of_a_long_sheet_read_whole_or_row_by_row_the_same_both_ways(
-    tmp_path, plain_reads, by_calamine, monkeypatch
+    tmp_path, plain_reads, by_calamine, monkeypatch, pieces
 ):
     monkeypatch.setattr(workbook._CompiledSheetReader, "_chunk_cells", 1)  # blocks of 1,000 rows
     sheet = Sheet()
@@ -275,8 +287,9 @@ def test_blocks_of_a_long_sheet_read_whole_or_row_by_row_the_same_both_ways(
     ],
 )  # fmt: skip
 def test_a_sheet_that_is_not_plain_is_read_by_calamine_as_before(
-    tmp_path, plain_reads, by_calamine, name, cell, extra
+    tmp_path, plain_reads, by_calamine, name, cell, extra, pieces
 ):
+    extra = dict(extra)  # each case runs more than once
     shared = extra.pop("shared", ["<t>a</t>"])
     formats = extra.pop("formats", [0, 14])
     rows = (
@@ -307,6 +320,11 @@ def test_the_plain_reader_reads_what_it_can_and_nothing_else(tmp_path):
     assert list(sheet.rows()) == [["", "", ""], ["", "a", "25"]]
     formula = raw.sheet_xml('<row r="1"><c r="A1"><f>1</f><v>1</v></c></row>', None).encode()
     assert plainsheet.read_plain(formula, None, None) is None
+
+
+def test_cells_out_of_order_across_pieces_are_not_read_here(monkeypatch, pieces):
+    rows = '<row r="1"><c r="B1"><v>1</v></c></row><row r="2"><c r="A1"><v>2</v></c></row>'
+    assert plainsheet.read_plain(raw.sheet_xml(rows, None).encode(), None, None) is None
 
 
 def _calamine_value(tmp_path: Path, code: int | str, serial: str = "45000"):

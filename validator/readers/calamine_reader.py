@@ -239,12 +239,13 @@ def open_compiled(
     *,
     before_read: Callable[[], None] | None = None,
     plain: Callable[[BinaryIO, SheetEntry, Any, dt.datetime, dict[str, bytes]], Any] | None = None,
+    calamine: bool = True,
 ) -> tuple[str, Any] | None:
     """The sheet ``read_xlsx`` would choose, read by the compiled reader, with its name; None
     when it would be left to the streaming reader. ``facts`` must come from the archive checks
-    of this very handle. ``early_open`` runs this on a second thread. ``before_read`` is called
-    just before the sheet is read; ``plain`` (``plainsheet.plain_sheet``), when given, is asked
-    first, and calamine only when it returns None."""
+    of this very handle. ``early_open`` runs this in a second process or thread. ``before_read``
+    is called just before the sheet is read; ``plain`` (``plainsheet.plain_sheet``), when given,
+    is asked first, and calamine (unless not ``calamine``) only when it returns None."""
     from ..standard import load_standard
     from .sheetchoice import choose_sheet
 
@@ -258,6 +259,6 @@ def open_compiled(
     if before_read is not None:
         before_read()
     compiled = plain(handle, chosen, scanned, listed[1], facts.kept) if plain is not None else None
-    if compiled is None:
+    if compiled is None and calamine:
         compiled = compiled_sheet(handle, chosen.name)
     return (chosen.name, compiled) if compiled is not None else None

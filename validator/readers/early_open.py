@@ -1,25 +1,34 @@
-"""Open a workbook on a second thread while the command line loads the checks.
+"""Open a workbook in a second process (or thread) while the command line loads the checks.
 
 A command-line run pays for starting Python and importing the checks (pyarrow's compute
 functions among them) before it reads a byte of the return. For an XLSX workbook the archive's
-safety checks, and then the sheet's reading — by the plain reader (``plainsheet``: numpy, which
-lets go of Python's lock in its loops) for a plain sheet, by the compiled reader (calamine, which
-runs without holding the lock) for any other — can run meanwhile on the other core: ``start``
-begins them for a path, and ``read_xlsx`` takes up what was done (``take``) when it is asked for
-the same file. Nothing is skipped or reordered: the same checks run on the same bytes before
-either reader sees them, only sooner.
+safety checks, and then the reading of a plain sheet (``plainsheet``), can run meanwhile on the
+other core: ``start`` begins them for a path, and ``read_xlsx`` takes up what was done (``take``)
+when it is asked for the same file. Nothing is skipped or reordered: the same checks run on the
+same bytes before the reader sees them, only sooner.
+
+Where it can (Linux, and nothing else running in the process), the work is done by a forked
+child process, which sends back the archive's facts, or the error its checks raised, and the sheet
+read. Both steps are Python bound, and a second thread would take turns with the imports for
+Python's lock; a process runs beside them. A sheet the plain reader leaves to calamine is read by
+calamine in the command line's own process, after the child's checks. Elsewhere a thread does the
+same work, calamine's reading included (it runs without holding the lock).
 
 What is taken up is checked again where it matters: the file must still be the one opened (same
-device, inode, size and time of change), and the sheet read must be the one
-``read_xlsx`` chooses with the standard it is given; otherwise what was read is dropped and the
-workbook is read as usual. Only the command line starts this (the portal's checks run in a
-process that has the checks loaded already).
+device, inode, size and time of change), and the sheet read must be the one ``read_xlsx`` chooses
+with the standard it is given; otherwise what was read is dropped and the workbook is read as
+usual. Only the command line starts this (the portal's checks run in a process that has the
+checks loaded already).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pickle
+import signal
 import stat
+import sys
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -32,14 +41,15 @@ if TYPE_CHECKING:
 
 _ZIP_MAGIC = b"PK\x03\x04"
 
-_started: dict[str, tuple[Opened, threading.Thread]] = {}
+_started: dict[str, tuple[Opened, Worker]] = {}
 _lock = threading.Lock()
 
 
 @dataclass
 class Opened:
-    """What the second thread did for one workbook: the archive's facts (or the ``InputError``
-    its checks raised), and the sheet read (a ``PlainSheet`` or calamine's), by name."""
+    """What the second process or thread did for one workbook: the archive's facts (or the
+    ``InputError`` its checks raised), and the sheet read (a ``PlainSheet`` or calamine's), by
+    name."""
 
     handle: BinaryIO
     identity: tuple[int, ...]
@@ -67,9 +77,9 @@ class Opened:
 
 
 def start(path: str | os.PathLike[str], sheet: str | None) -> None:
-    """Begin checking and reading the workbook at ``path`` on a second thread (nothing for a
-    file that is not a zip: a CSV, an ODS or XLS is read as usual). Only a regular file: a pipe
-    (``<(…)`` in a shell) must not lose its first bytes to this look."""
+    """Begin checking and reading the workbook at ``path`` in a second process or thread
+    (nothing for a file that is not a zip: a CSV, an ODS or XLS is read as usual). Only a regular
+    file: a pipe (``<(…)`` in a shell) must not lose its first bytes to this look."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return
@@ -87,13 +97,25 @@ def start(path: str | os.PathLike[str], sheet: str | None) -> None:
         handle.close()
         return
     opened = Opened(handle, identity, sheet)
-    thread = threading.Thread(target=_run, args=(opened,), name="lsids-open-workbook", daemon=True)
+    worker: Worker
+    if may_fork():
+        worker = _Child(opened, path)
+    else:
+        worker = threading.Thread(
+            target=_run, args=(opened,), name="lsids-open-workbook", daemon=True
+        )
     with _lock:
         previous = _started.pop(_key(path), None)
-        _started[_key(path)] = (opened, thread)
+        _started[_key(path)] = (opened, worker)
     if previous is not None:
         _discard(*previous)
-    thread.start()
+    worker.start()
+
+
+def may_fork() -> bool:
+    """Whether the work may be done by a forked process: on Linux, with no other thread running
+    (a fork copies only the thread that calls it, and any lock another one holds stays held)."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 def wait_for_checks(timeout: float = 5.0) -> None:
@@ -118,8 +140,8 @@ def take(source: Any, sheet: str | None) -> Opened | None:
         found = _started.pop(_key(source), None)
     if found is None:
         return None
-    opened, thread = found
-    thread.join()
+    opened, worker = found
+    worker.join()
     try:
         same = _identity(os.stat(source)) == opened.identity and opened.wanted == sheet
     except OSError:
@@ -158,8 +180,9 @@ def _run(opened: Opened) -> None:
             opened.close()
 
 
-def _work(opened: Opened) -> None:
-    """The archive checks, then the plain reader or the compiled reader on the sheet chosen."""
+def _work(opened: Opened, *, calamine: bool = True) -> None:
+    """The archive checks, then the plain reader or (with ``calamine``) the compiled reader on
+    the sheet chosen."""
     from ..catalogue.inputs import InputError
     from .archive import check_workbook_file
 
@@ -183,6 +206,7 @@ def _work(opened: Opened) -> None:
             None,
             before_read=opened.checked.set,
             plain=plain_sheet,
+            calamine=calamine,
         )
     except Exception:  # e.g. no such sheet: read_xlsx chooses again and says so
         found = None
@@ -190,9 +214,13 @@ def _work(opened: Opened) -> None:
         opened.sheet, opened.compiled = found
 
 
-def _discard(opened: Opened, thread: threading.Thread) -> None:
-    """Close what was opened; if the thread is still at work, it closes it when it ends (a run
-    refused before reading the file does not wait for the read)."""
+def _discard(opened: Opened, worker: Worker) -> None:
+    """Close what was opened; if the thread is still at work, it closes it when it ends, and a
+    child process is stopped (a run refused before reading the file does not wait for the read)."""
+    if isinstance(worker, _Child):
+        worker.stop()
+        opened.close()
+        return
     with _lock:
         if not opened.done:
             opened.abandoned = True
@@ -213,5 +241,84 @@ def drop_all() -> None:
     with _lock:
         left = list(_started.values())
         _started.clear()
-    for opened, thread in left:
-        _discard(opened, thread)
+    for opened, worker in left:
+        _discard(opened, worker)
+
+
+class _Child:
+    """A forked process doing ``_work`` (without calamine) for an ``Opened``, which it sends back
+    through a pipe as a pickle; ``join`` takes it up."""
+
+    def __init__(self, opened: Opened, path: str | os.PathLike[str]) -> None:
+        self.opened = opened
+        self.path = os.fspath(path)
+        self.pid = 0
+        self.pipe = -1
+
+    def start(self) -> None:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read_end)
+            _child_main(self.opened, self.path, write_end)
+        os.close(write_end)
+        self.pid, self.pipe = pid, read_end
+        self.opened.checked.set()  # nothing to wait for: the child runs beside the imports
+
+    def join(self) -> None:
+        """Take up what the child sent (nothing if it sent nothing), once it has ended."""
+        if self.pid == 0:
+            return
+        with os.fdopen(self.pipe, "rb") as pipe:
+            payload = pipe.read()
+        self._reap()
+        if payload:
+            try:
+                facts, error, sheet, compiled = pickle.loads(payload)
+            except Exception:  # anything unreadable: read_xlsx reads the file as usual
+                return
+            opened = self.opened
+            opened.facts, opened.error, opened.sheet, opened.compiled = (
+                facts,
+                error,
+                sheet,
+                compiled,
+            )
+
+    def stop(self) -> None:
+        """End the child without waiting for its work."""
+        if self.pid == 0:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.close(self.pipe)
+        self._reap()
+
+    def _reap(self) -> None:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+        self.pid = 0
+
+
+def _child_main(opened: Opened, path: str, write_end: int) -> None:
+    """In the child: open the file afresh (the parent's handle shares its position with the
+    parent), check it is the one the parent opened, do the work and send it; then end at once,
+    running none of the parent's clean-up."""
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child with the parent
+        with open(path, "rb") as handle, os.fdopen(write_end, "wb") as out:
+            if _identity(os.fstat(handle.fileno())) != opened.identity:
+                return
+            work = Opened(handle, opened.identity, opened.wanted)
+            _work(work, calamine=False)
+            facts = work.facts
+            if facts is not None:
+                facts.kept = {}  # the inflated parts stay here: the parent reads afresh if it must
+            out.write(pickle.dumps((facts, work.error, work.sheet, work.compiled), protocol=5))
+    except BaseException:  # whatever happened, the parent reads the file as usual
+        pass
+    finally:
+        os._exit(0)
+
+
+Worker = threading.Thread | _Child

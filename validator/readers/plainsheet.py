@@ -4,13 +4,13 @@ Most returns are saved by Excel, whose sheets hold nothing but rows of cells, ea
 place and holding a number, a shared string or a boolean. For such a sheet calamine's work — a
 typed Python value a cell, made text again a column at a time — is mostly spent making objects
 that are thrown away. Here the sheet's bytes are cut up with numpy instead: where each tag starts,
-what kind it is, each cell's place, style, type and value, all at once for the whole sheet; the
+what kind it is, each cell's place, style, type and value, for a megabyte of rows at once; the
 texts are the shared strings, the numbers' own digits (when they read as ``number_text`` would
 give them), ISO dates written from their day numbers, TRUE/FALSE, and the few numbers written
 otherwise made text in Python. What comes out is one text buffer and a grid of indices into it,
 row by column, from which the reader takes its rows and its chunks' columns (``PlainSheet``).
-Nothing here loads pyarrow until the texts are asked for: the sheet is read on ``early_open``'s
-second thread while the command line's thread imports it.
+Nothing here loads pyarrow until the texts are asked for: the sheet is read by ``early_open``'s
+second process (or thread) while the command line imports it.
 
 Only a sheet read exactly is read here; ``plain_sheet`` returns None for anything else and the
 compiled reader (calamine) reads it as before:
@@ -36,7 +36,7 @@ import math
 import re
 import zipfile
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 import numpy as np
 from defusedxml import ElementTree
@@ -131,8 +131,8 @@ class PlainSheet:
     """The sheet read: its texts and, row by column from A1, the index of each cell's text.
 
     The texts are kept as numpy buffers until first asked for as Arrow text (``texts``): the
-    sheet is read on ``early_open``'s second thread, which would otherwise wait for pyarrow's
-    import (about 50 ms) while the command line's thread imports it too."""
+    sheet is read by ``early_open``'s second process (or thread), which would otherwise import
+    pyarrow (about 50 ms) as the command line does."""
 
     first_row = 1
     first_column = 1
@@ -310,15 +310,59 @@ def read_plain(data: bytes, shared: bytes | None, styles: bytes | None) -> Plain
     if end <= start:
         return None
     size = end - start
-    padded = np.empty(size + _PAD, np.uint8)  # only the padding zeroed: the rest is copied
-    padded[:size] = np.frombuffer(data, np.uint8, size, start)
-    padded[size:] = 0
-    tags = np.flatnonzero(padded[:size] == 60).astype(np.int32)  # "<"
+    if len(data) - end >= _PAD:  # what follows the rows is read past them: "</sheetData>…"
+        padded = np.frombuffer(data, np.uint8, len(data) - start, start)
+    else:
+        padded = np.zeros(size + _PAD, np.uint8)
+        padded[:size] = np.frombuffer(data, np.uint8, size, start)
+    pieces = []
+    at = 0
+    while at < size:
+        stop = data.find(b"<row", start + at + _PIECE_BYTES, end)
+        stop = size if stop < 0 else stop - start
+        piece = _piece(padded, at, stop)
+        if piece is None:
+            return None
+        if pieces and piece.place[0] <= pieces[-1].place[-1]:
+            return None
+        pieces.append(piece)
+        at = stop
+    if not pieces:
+        return None
+    cells = _Cells(*(np.concatenate(arrays) for arrays in zip(*pieces, strict=True)))
+    return _assemble(padded, cells, shared, styles)
+
+
+_PIECE_BYTES = 1 << 20
+"""The sheet is cut up a piece of about this many bytes at a time, each starting at a row, so
+the arrays made along the way are small: they stay in the processor's cache, and the memory one
+piece used is reused by the next instead of being faulted in afresh."""
+
+
+class _Cells(NamedTuple):
+    """The cells of (a piece of) a sheet, in document order."""
+
+    place: np.ndarray
+    """Row × 16,384 + column, columns from 1: increasing."""
+    rows: np.ndarray
+    columns: np.ndarray
+    style: np.ndarray
+    kind: np.ndarray
+    has_value: np.ndarray
+    value_start: np.ndarray
+    """For each cell with a value: where it starts and ends in the sheet's bytes."""
+    value_end: np.ndarray
+
+
+def _piece(padded: np.ndarray, at: int, stop: int) -> _Cells | None:
+    """The cells of the tags from ``at`` to ``stop``: whole rows, starting with one."""
+    tags = np.flatnonzero(padded[at:stop] == 60).astype(np.int32)  # "<"
     if not len(tags) or tags[0] != 0:
         return None
+    tags += at
     ends = np.empty_like(tags)  # where each tag's text ends: at the next tag
     ends[:-1] = tags[1:]
-    ends[-1] = size
+    ends[-1] = stop
     kinds = _kinds(padded, tags, ends)
     if kinds is None:
         return None
@@ -327,6 +371,7 @@ def read_plain(data: bytes, shared: bytes | None, styles: bytes | None) -> Plain
         return None
     empty = np.take(padded, ends[cell_tags] - 2) == 47  # "/>"
     kinds[cell_tags[empty]] = _CELL_EMPTY
+    # whole rows: the tag before the next piece's "<row" must end one (as it must in a piece)
     if kinds[0] not in (_ROW, _ROW_EMPTY) or kinds[-1] not in (_ROW_END, _ROW_EMPTY):
         return None
     if not _ALLOWED_PAIR[kinds[:-1] * 9 + kinds[1:]].all():
@@ -346,9 +391,7 @@ def read_plain(data: bytes, shared: bytes | None, styles: bytes | None) -> Plain
     value_end = ends[value_tag]
     if (value_end <= value_start).any():
         return None  # <v></v>
-    return _assemble(
-        padded, rows, columns, style, kind, has_value, value_start, value_end, shared, styles
-    )
+    return _Cells(place, rows, columns, style, kind, has_value, value_start, value_end)
 
 
 def _kinds(padded: np.ndarray, tags: np.ndarray, ends: np.ndarray) -> np.ndarray | None:
@@ -396,15 +439,13 @@ def _cells(
     upper = (head[:, 6:10] - 65) < 26  # A to Z (a byte below "A" wraps round past 26)
     if not upper[:, 0].all() or upper[:, 3].any():
         return None
-    letters = 1 + upper[:, 1] + (upper[:, 1] & upper[:, 2])
+    second = upper[:, 1]
+    third = second & upper[:, 2]
+    letters = 1 + second + third
     values = head[:, 6:9].astype(np.int32) - 64
-    values[:, 1:] *= upper[:, 1:3]
-    values[:, 2] *= upper[:, 1]
-    columns = np.where(
-        letters == 1,
-        values[:, 0],
-        np.where(letters == 2, values[:, 0] * 26 + values[:, 1], values @ _LETTER_PLACES),
-    )
+    columns = values[:, 0]
+    columns = np.where(second, columns * 26 + values[:, 1], columns)
+    columns = np.where(third, columns * 26 + values[:, 2], columns)
     after = 6 + letters  # where the row's digits start, 7 to 9: within the 16 bytes read
     shift = (after * 8).astype(np.uint64)
     digits = (words[:, 0] >> shift) | (words[:, 1] << (np.uint64(64) - shift))
@@ -453,7 +494,6 @@ def _word_at(padded: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return sliding_window_view(padded, 8)[positions].view("<u8")[:, 0]
 
 
-_LETTER_PLACES = np.array([676, 26, 1], np.int32)
 _BYTE = np.uint64(0xFF)
 _KNOWN_TYPE = np.zeros(256, bool)
 _KNOWN_TYPE[[0, *b"snb"]] = True
@@ -473,7 +513,22 @@ _TYPE_START = _word(b' t="')
 def _leading_number(digits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The number the leading digits of 8 bytes spell, and how many there are (8 bytes of
     digits count 8), worked out eight bytes at a time in one 64-bit word. ``digits``: rows of
-    8 bytes, or their little-endian 64-bit words."""
+    8 bytes, or their little-endian 64-bit words. A block at a time: its many temporary arrays
+    stay small."""
+    if len(digits) <= _BLOCK:
+        return _leading_number_block(digits)
+    number, count = np.empty(len(digits), np.int64), np.empty(len(digits), np.int64)
+    for at in range(0, len(digits), _BLOCK):
+        number[at : at + _BLOCK], count[at : at + _BLOCK] = _leading_number_block(
+            digits[at : at + _BLOCK]
+        )
+    return number, count
+
+
+_BLOCK = 32_768
+
+
+def _leading_number_block(digits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     word = digits if digits.ndim == 1 else np.ascontiguousarray(digits).view("<u8")[:, 0]
     # a byte that is not a digit: its high nibble is not 3, or its low one is past 9
     low = word & _LOW_NIBBLES
@@ -497,17 +552,10 @@ _SIXES = np.uint64(0x0606060606060606)
 
 
 def _assemble(
-    padded: np.ndarray,
-    rows: np.ndarray,
-    columns: np.ndarray,
-    style: np.ndarray,
-    kind: np.ndarray,
-    has_value: np.ndarray,
-    value_start: np.ndarray,
-    value_end: np.ndarray,
-    shared_part: bytes | None,
-    styles_part: bytes | None,
+    padded: np.ndarray, cells: _Cells, shared_part: bytes | None, styles_part: bytes | None
 ) -> PlainSheet | None:
+    rows, columns, style, kind = cells.rows, cells.columns, cells.style, cells.kind
+    has_value, value_start, value_end = cells.has_value, cells.value_start, cells.value_end
     kind = kind[has_value]
     lengths = value_end - value_start
     is_shared = kind == 115  # s
@@ -687,7 +735,7 @@ def _iso_dates(serial: np.ndarray) -> _Texts:
     """Day serials of the 1900 date system (from 1900-03-01) as ``YYYY-MM-DD`` text, worked out
     with numpy (the civil calendar from a day count, as in Howard Hinnant's ``civil_from_days``):
     Arrow's cast would load ``pyarrow.compute`` (see ``validator.arrow``), 100 ms or more on
-    the second thread, where the command line's own imports would wait for it."""
+    the second process or thread, beside the command line's own imports."""
     days = serial.astype(np.int64) - _UNIX_SERIAL + 719_468  # days from 0000-03-01
     era = days // 146_097
     day_of_era = days - era * 146_097

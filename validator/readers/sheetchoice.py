@@ -1,7 +1,7 @@
 """Which sheet of a workbook is the return: the one named, else the one the standard would name.
 
 Kept apart from the workbook reader, and loading nothing heavy, so ``early_open`` can choose the
-sheet on its second thread before the checks (and pyarrow) are loaded.
+sheet in its second process or thread before the checks (and pyarrow) are loaded.
 """
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ def read_table(
         path = Path(source)
         if not path.is_file():
             raise InputError("no-such-file", path=path)
-        if opened_zip(path):  # open already on the command line's second thread: a workbook
+        if opened_zip(path):  # open already by the command line's early open: a workbook
             return _read_xlsx(path, sheet, standard)
         with path.open("rb") as fh:
             head = fh.read(8)

@@ -175,8 +175,8 @@ def _read_compiled(
 ) -> Table | None:
     """The sheet read by the compiled reader, or None to leave it to the streaming reader.
 
-    ``early`` is what ``early_open`` read on a second thread: its sheet is taken up when it is
-    the one chosen here."""
+    ``early`` is what ``early_open`` read in a second process or thread: its sheet is taken up
+    when it is the one chosen here."""
     listed = listed_sheets(handle)
     if not listed:
         return None
