@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 _ZIP_MAGIC = b"PK\x03\x04"
 
 _started: dict[str, tuple[Opened, Worker]] = {}
+_ending: list[_Child] = []
+"""Child processes whose work was taken up while they were still ending."""
 _lock = threading.Lock()
 
 
@@ -237,7 +239,12 @@ def _identity(stat: os.stat_result) -> tuple[int, ...]:
 
 
 def drop_all() -> None:
-    """Close whatever was started and not taken up (the run ended before reading it)."""
+    """Close whatever was started and not taken up (the run ended before reading it), and
+    collect the child processes that were still ending when taken up."""
+    with _lock:
+        ending, _ending[:] = list(_ending), []
+    for child in ending:
+        child._reap()
     with _lock:
         left = list(_started.values())
         _started.clear()
@@ -266,37 +273,42 @@ class _Child:
         self.opened.checked.set()  # nothing to wait for: the child runs beside the imports
 
     def join(self) -> None:
-        """Take up what the child sent (nothing if it sent nothing), once it has ended."""
-        if self.pid == 0:
+        """Take up what the child sent (nothing if it sent nothing), once it has sent it."""
+        if self.pipe < 0:
             return
         with os.fdopen(self.pipe, "rb") as pipe:
             payload = pipe.read()
-        self._reap()
-        if payload:
-            try:
-                facts, error, sheet, compiled = pickle.loads(payload)
-            except Exception:  # anything unreadable: read_xlsx reads the file as usual
-                return
+        self.pipe = -1
+        self._reap(wait=False)  # it may still be ending: then ``drop_all`` collects it
+        try:
+            found = pickle.loads(payload) if payload else None
+        except Exception:  # anything unreadable: read_xlsx reads the file as usual
+            found = None
+        if found is not None:
             opened = self.opened
-            opened.facts, opened.error, opened.sheet, opened.compiled = (
-                facts,
-                error,
-                sheet,
-                compiled,
-            )
+            opened.facts, opened.error, opened.sheet, opened.compiled = found
 
     def stop(self) -> None:
         """End the child without waiting for its work."""
-        if self.pid == 0:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
-        os.close(self.pipe)
+        if self.pipe >= 0:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            os.close(self.pipe)
+            self.pipe = -1
         self._reap()
 
-    def _reap(self) -> None:
+    def _reap(self, *, wait: bool = True) -> None:
+        """Collect the child's exit status; without ``wait`` only if it has ended (a process
+        that has sent everything may take milliseconds more to end), else ``drop_all`` will."""
+        if self.pid == 0:
+            return
         with contextlib.suppress(ChildProcessError):
-            os.waitpid(self.pid, 0)
+            if not wait and os.waitpid(self.pid, os.WNOHANG) == (0, 0):
+                with _lock:
+                    _ending.append(self)
+                return
+            if wait:
+                os.waitpid(self.pid, 0)
         self.pid = 0
 
 

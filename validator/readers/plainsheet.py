@@ -304,11 +304,9 @@ def read_plain(data: bytes, shared: bytes | None, styles: bytes | None) -> Plain
     """The worksheet ``data`` read with its shared strings and styles parts, or None."""
     start = data.find(b"<sheetData>")
     end = data.rfind(b"</sheetData>")
-    if start < 0 or end < 0 or data.count(b"<sheetData") != 1:
-        return None
+    if start < 0 or end <= start or b"<sheetData" in data[:start] or b"<sheetData" in data[end:]:
+        return None  # (one inside the rows is a tag not read here)
     start += len(b"<sheetData>")
-    if end <= start:
-        return None
     size = end - start
     if len(data) - end >= _PAD:  # what follows the rows is read past them: "</sheetData>…"
         padded = np.frombuffer(data, np.uint8, len(data) - start, start)
@@ -323,13 +321,14 @@ def read_plain(data: bytes, shared: bytes | None, styles: bytes | None) -> Plain
         piece = _piece(padded, at, stop)
         if piece is None:
             return None
-        if pieces and piece.place[0] <= pieces[-1].place[-1]:
+        if pieces and piece.first <= pieces[-1].last:
             return None
         pieces.append(piece)
         at = stop
     if not pieces:
         return None
-    cells = _Cells(*(np.concatenate(arrays) for arrays in zip(*pieces, strict=True)))
+    columns = zip(*(piece[2:] for piece in pieces), strict=True)
+    cells = _Cells(pieces[0].first, pieces[-1].last, *map(np.concatenate, columns))
     return _assemble(padded, cells, shared, styles)
 
 
@@ -342,8 +341,9 @@ piece used is reused by the next instead of being faulted in afresh."""
 class _Cells(NamedTuple):
     """The cells of (a piece of) a sheet, in document order."""
 
-    place: np.ndarray
-    """Row × 16,384 + column, columns from 1: increasing."""
+    first: int
+    last: int
+    """The first and last cell's place in a piece: row × 16,384 + column, columns from 1."""
     rows: np.ndarray
     columns: np.ndarray
     style: np.ndarray
@@ -391,7 +391,10 @@ def _piece(padded: np.ndarray, at: int, stop: int) -> _Cells | None:
     value_end = ends[value_tag]
     if (value_end <= value_start).any():
         return None  # <v></v>
-    return _Cells(place, rows, columns, style, kind, has_value, value_start, value_end)
+    return _Cells(
+        int(place[0]), int(place[-1]), rows.astype(np.int32), columns, style.astype(np.int32),
+        kind, has_value, value_start, value_end,
+    )  # fmt: skip
 
 
 def _kinds(padded: np.ndarray, tags: np.ndarray, ends: np.ndarray) -> np.ndarray | None:
