@@ -303,12 +303,10 @@ class _Child:
         if self.pid == 0:
             return
         with contextlib.suppress(ChildProcessError):
-            if not wait and os.waitpid(self.pid, os.WNOHANG) == (0, 0):
+            if os.waitpid(self.pid, 0 if wait else os.WNOHANG)[0] == 0:  # still ending
                 with _lock:
                     _ending.append(self)
                 return
-            if wait:
-                os.waitpid(self.pid, 0)
         self.pid = 0
 
 

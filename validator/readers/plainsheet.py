@@ -43,7 +43,7 @@ from defusedxml import ElementTree
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .calamine_reader import WINDOWS_EPOCH, SheetEntry, _relations
-from .sheetscan import SheetFacts
+from .sheetscan import EXCEL_MAX_COLUMN, SheetFacts
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -313,22 +313,19 @@ def read_plain(data: bytes, shared: bytes | None, styles: bytes | None) -> Plain
     else:
         padded = np.zeros(size + _PAD, np.uint8)
         padded[:size] = np.frombuffer(data, np.uint8, size, start)
-    pieces = []
+    pieces: list[_Cells] = []
     at = 0
     while at < size:
         stop = data.find(b"<row", start + at + _PIECE_BYTES, end)
         stop = size if stop < 0 else stop - start
         piece = _piece(padded, at, stop)
-        if piece is None:
-            return None
-        if pieces and piece.first <= pieces[-1].last:
-            return None
+        if piece is None or (pieces and _place(piece, 0) <= _place(pieces[-1], -1)):
+            return None  # (cells in order across pieces, as within one)
         pieces.append(piece)
         at = stop
     if not pieces:
         return None
-    columns = zip(*(piece[2:] for piece in pieces), strict=True)
-    cells = _Cells(pieces[0].first, pieces[-1].last, *map(np.concatenate, columns))
+    cells = _Cells(*map(np.concatenate, zip(*pieces, strict=True)))
     return _assemble(padded, cells, shared, styles)
 
 
@@ -339,11 +336,8 @@ piece used is reused by the next instead of being faulted in afresh."""
 
 
 class _Cells(NamedTuple):
-    """The cells of (a piece of) a sheet, in document order."""
+    """The cells of (a piece of) a sheet, in document order: rows and columns from 1."""
 
-    first: int
-    last: int
-    """The first and last cell's place in a piece: row × 16,384 + column, columns from 1."""
     rows: np.ndarray
     columns: np.ndarray
     style: np.ndarray
@@ -380,7 +374,7 @@ def _piece(padded: np.ndarray, at: int, stop: int) -> _Cells | None:
     if cells is None:
         return None
     rows, columns, style, kind = cells
-    place = rows * 16_384 + columns
+    place = rows * EXCEL_MAX_COLUMN + columns
     if len(place) > 1 and not (place[1:] > place[:-1]).all():
         return None
     # the value of a cell: the tag after it is <v>, and the value runs to the tag after that
@@ -392,9 +386,14 @@ def _piece(padded: np.ndarray, at: int, stop: int) -> _Cells | None:
     if (value_end <= value_start).any():
         return None  # <v></v>
     return _Cells(
-        int(place[0]), int(place[-1]), rows.astype(np.int32), columns, style.astype(np.int32),
-        kind, has_value, value_start, value_end,
+        rows.astype(np.int32), columns, style.astype(np.int32), kind, has_value, value_start,
+        value_end,
     )  # fmt: skip
+
+
+def _place(cells: _Cells, at: int) -> int:
+    """The place of one cell, by which cells are in order: row × 16,384 + column."""
+    return int(cells.rows[at]) * EXCEL_MAX_COLUMN + int(cells.columns[at])
 
 
 def _kinds(padded: np.ndarray, tags: np.ndarray, ends: np.ndarray) -> np.ndarray | None:
